@@ -1,0 +1,81 @@
+/**
+ * Integration layer: mocha inside the extension host of a real VS Code (code-server's VS Code
+ * server + the workbench in headless Chromium), the offline equivalent of
+ * @vscode/test-electron. Expects `node esbuild.js --tests` to have built dist/ and out/.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { prepareAudioCapture } from './audio-home';
+import { provision } from './provision';
+import { repoRoot, resultsDir } from './paths';
+import { startServer } from './server';
+import { openWorkbench } from './workbench';
+import { writeSummary } from './summary';
+
+const TIMEOUT_MS = 8 * 60_000;
+
+async function main(): Promise<number> {
+  provision();
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-integration-'));
+  const workspace = path.join(scratch, 'workspace');
+  fs.mkdirSync(workspace);
+  const report = path.join(scratch, 'report.txt');
+  const audio = prepareAudioCapture(path.join(scratch, 'audio'));
+  const server = await startServer({
+    logFile: path.join(resultsDir, 'integration-server.log'),
+    env: {
+      ...audio.env,
+      PLAYHEAD_TEST_REPORT: report,
+      PLAYHEAD_TEST_WORKSPACE: workspace,
+      PLAYHEAD_TEST_CAPTURE: audio.captureFile,
+      PLAYHEAD_REPO: repoRoot,
+      ...(process.env.PLAYHEAD_TEST_GREP ? { PLAYHEAD_TEST_GREP: process.env.PLAYHEAD_TEST_GREP } : {}),
+    },
+  });
+  const workbenchLog = fs.createWriteStream(path.join(resultsDir, 'integration-workbench.log'));
+  let exitCode: number;
+  try {
+    const exited = new Promise<number>((resolve) => {
+      void openWorkbench({
+        baseUrl: server.baseUrl,
+        folder: workspace,
+        testsPath: path.join(repoRoot, 'out/test/suite/index'),
+        onLog: (type, args) => workbenchLog.write(`[${type}] ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}\n`),
+        onExit: resolve,
+      }).then((wb) => exited.finally(() => wb.close()));
+    });
+    const timeout = new Promise<number>((resolve) =>
+      setTimeout(() => {
+        process.stderr.write(`integration: no result after ${TIMEOUT_MS / 1000} s\n`);
+        resolve(1);
+      }, TIMEOUT_MS).unref(),
+    );
+    exitCode = await Promise.race([exited, timeout]);
+  } finally {
+    workbenchLog.end();
+    await server.stop();
+  }
+  const text = fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '';
+  const summaryLine = text.split('\n').find((line) => line.startsWith('PLAYHEAD_SUMMARY '));
+  process.stdout.write(text.split('\n').filter((line) => !line.startsWith('PLAYHEAD_SUMMARY ')).join('\n'));
+  fs.rmSync(scratch, { recursive: true, force: true });
+  if (!summaryLine) {
+    process.stderr.write('integration: the suite did not report (see test-results/integration-*.log)\n');
+    writeSummary('integration', { passed: 0, failed: 1, skipped: 0 });
+    return 1;
+  }
+  const summary = JSON.parse(summaryLine.slice('PLAYHEAD_SUMMARY '.length)) as { passed: number; failed: number; skipped: number };
+  writeSummary('integration', summary);
+  return exitCode === 0 && summary.failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`integration: ${error instanceof Error ? error.message : String(error)}\n`);
+    writeSummary('integration', { passed: 0, failed: 1, skipped: 0 });
+    process.exit(1);
+  },
+);

@@ -1,0 +1,166 @@
+/**
+ * Runs a real VS Code server (code-server's bundled VS Code 1.100.3) on 127.0.0.1 with
+ * throwaway user data, and stops it with its whole process group.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { serverMain } from './paths';
+
+export interface ServerOptions {
+  /** Extra environment for the server and so for the extension host and its children. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Settings written to the user's settings.json before start. */
+  readonly settings?: Record<string, unknown>;
+  /** Where the server's log goes; kept for failure reports. */
+  readonly logFile?: string;
+  /** Install this extension folder (manifest + built dist/) as a regular extension. */
+  readonly installExtension?: string;
+  /** Port to listen on; a free one when omitted. */
+  readonly port?: number;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Copies what the packaged extension would contain (see .vscodeignore) into the extensions
+ * folder, so the workbench loads it as an installed extension, without a development payload.
+ */
+function installExtensionCopy(source: string, extensionsDir: string): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  fs.mkdirSync(target, { recursive: true });
+  for (const entry of ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    const from = path.join(source, entry);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true });
+  }
+}
+
+/** Settings that keep a headless test workbench quiet and offline. */
+const baseSettings = {
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+};
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`VS Code server exited early with code ${child.exitCode}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/version`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`VS Code server did not answer within ${timeoutMs} ms`);
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-vscode-'));
+  const dirs = Object.fromEntries(
+    ['user-data', 'extensions', 'xdg', 'tmp'].map((name) => {
+      const dir = path.join(dataDir, name);
+      fs.mkdirSync(dir, { recursive: true });
+      return [name, dir];
+    }),
+  ) as Record<'user-data' | 'extensions' | 'xdg' | 'tmp', string>;
+  const settingsDir = path.join(dirs['user-data'], 'User');
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ ...baseSettings, ...options.settings }, null, 2));
+
+  if (options.installExtension) {
+    installExtensionCopy(options.installExtension, dirs.extensions);
+  }
+  const port = options.port ?? (await freePort());
+  const log = fs.openSync(options.logFile ?? path.join(dataDir, 'server.log'), 'w');
+  const child = spawn(
+    process.execPath,
+    [
+      serverMain,
+      '--host', '127.0.0.1',
+      '--port', String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      // Without it VS Code >= 1.10x ignores the test payload in the URL (platform facts §1).
+      '--enable-smoke-test-driver',
+      '--disable-workspace-trust',
+      '--disable-telemetry',
+      '--user-data-dir', dirs['user-data'],
+      '--server-data-dir', dirs['user-data'],
+      '--extensions-dir', dirs.extensions,
+    ],
+    {
+      detached: true, // own process group, so stop() reaches the extension host and its children
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: dirs.xdg,
+        XDG_DATA_HOME: dirs.xdg,
+        TMPDIR: dirs.tmp,
+        VSCODE_AGENT_FOLDER: dirs['user-data'],
+        ...options.env,
+      },
+    },
+  );
+  fs.closeSync(log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const killed = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+      if (!killed) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        await exited;
+      }
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForHealth(baseUrl, child, 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, baseUrl, dataDir, stop };
+}

@@ -1,0 +1,78 @@
+/**
+ * Opens the VS Code workbench in headless Chromium (playwright-core + the system Chromium;
+ * no browser download), optionally with the extension-development and test payload.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+import { chromiumPath } from './provision';
+import { repoRoot } from './paths';
+
+export interface WorkbenchOptions {
+  readonly baseUrl: string;
+  readonly folder: string;
+  /** Absolute path of the extension to load in development mode. Defaults to this repo. */
+  readonly extensionPath?: string;
+  /** Absolute path (without .js) of a test module exporting `run()`. */
+  readonly testsPath?: string;
+  readonly onLog?: (type: string, args: unknown[]) => void;
+  readonly onExit?: (code: number) => void;
+  readonly viewport?: { width: number; height: number };
+}
+
+export interface Workbench {
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+export function workbenchUrl(options: WorkbenchOptions): string {
+  const { port } = new URL(options.baseUrl);
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload: [string, string][] = [['extensionDevelopmentPath', remote(options.extensionPath ?? repoRoot)]];
+  if (options.testsPath) {
+    payload.push(['extensionTestsPath', remote(options.testsPath)]);
+  }
+  const query = new URLSearchParams({ folder: options.folder, payload: JSON.stringify(payload) });
+  return `${options.baseUrl}/?${query.toString()}`;
+}
+
+export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-chromium-'));
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath(),
+      headless: true,
+      viewport: options.viewport ?? { width: 1400, height: 900 },
+      // Without the networking flags Chromium keeps dialling Google on a closed network.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    // The workbench reports test output and the exit code through these (smoke-test driver).
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => options.onLog?.(type, args));
+    await page.exposeFunction('codeAutomationExit', (code: number) => options.onExit?.(code));
+    await page.goto(workbenchUrl(options));
+    const ctx = context;
+    return {
+      page,
+      async close() {
+        await ctx.close();
+        fs.rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await context?.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
+}

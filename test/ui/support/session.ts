@@ -1,0 +1,143 @@
+/**
+ * One real VS Code (server + workbench in headless Chromium) per UI test file, with the
+ * extension loaded in development mode from this repo (built dist/), and helpers that act
+ * as a person would: the command palette, the status bar, the webview.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { AudioCapture, prepareAudioCapture } from '../../harness/audio-home';
+import { resultsDir } from '../../harness/paths';
+import { provision } from '../../harness/provision';
+import { RunningServer, startServer } from '../../harness/server';
+import { openWorkbench, Workbench } from '../../harness/workbench';
+
+export interface SessionOptions {
+  /** Folder opened as the workspace; a fresh empty one when omitted. */
+  readonly folder?: string;
+  readonly settings?: Record<string, unknown>;
+}
+
+export class UiSession {
+  private constructor(
+    readonly server: RunningServer,
+    readonly workbench: Workbench,
+    readonly folder: string,
+    readonly audio: AudioCapture,
+    private readonly scratch: string,
+  ) {}
+
+  get page(): Page {
+    return this.workbench.page;
+  }
+
+  static async start(options: SessionOptions = {}): Promise<UiSession> {
+    provision();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-ui-'));
+    const folder = options.folder ?? path.join(scratch, 'workspace');
+    fs.mkdirSync(folder, { recursive: true });
+    const audio = prepareAudioCapture(path.join(scratch, 'audio'));
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const server = await startServer({
+      settings: options.settings,
+      env: audio.env,
+      logFile: path.join(resultsDir, `ui-server-${path.basename(scratch)}.log`),
+    });
+    try {
+      const workbench = await openWorkbench({ baseUrl: server.baseUrl, folder });
+      const session = new UiSession(server, workbench, folder, audio, scratch);
+      await session.waitForWorkbench();
+      return session;
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
+
+  private async waitForWorkbench(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The status bar is among the last parts laid out; commands work once it is there.
+    await this.page.locator('.statusbar').waitFor({ timeout: 60_000 });
+  }
+
+  /**
+   * F1 and type `text`; returns the palette's matching rows once there is one. The palette
+   * computes its list when it opens, and a development extension's commands appear a moment
+   * after the workbench, so an empty list is closed and the palette opened again.
+   */
+  async openPalette(text: string): Promise<Locator> {
+    const input = this.page.locator('.quick-input-widget input');
+    const rows = this.page.locator('.quick-input-list .monaco-list-row', { hasText: text.replace(/^>/, '') });
+    const deadline = Date.now() + 60_000;
+    while (true) {
+      await this.page.keyboard.press('F1');
+      if (await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+        await input.fill(`>${text}`);
+        if (await rows.first().waitFor({ timeout: 3_000 }).then(() => true, () => false)) {
+          return rows;
+        }
+        await input.press('Escape');
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`the command palette never listed "${text}"`);
+      }
+      await this.page.waitForTimeout(500);
+    }
+  }
+
+  /** F1, type the command's title, Enter: exactly what a person does. */
+  async runCommand(title: string): Promise<void> {
+    const rows = await this.openPalette(title);
+    await rows.first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.statusbar-item', { hasText: text });
+  }
+
+  /** The content frame of the (first ready) webview: two nested iframes in the workbench. */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const dir = path.join(resultsDir, 'screenshots');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async stop(): Promise<void> {
+    await this.workbench.close().catch(() => undefined);
+    await this.server.stop();
+    fs.rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Registers before/after hooks for a UI test file: one session for the file, and a
+ * screenshot of the workbench whenever a test fails.
+ */
+export function useSession(options: SessionOptions | (() => SessionOptions) = {}): () => UiSession {
+  let session: UiSession | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    session = await UiSession.start(typeof options === 'function' ? options() : options);
+  });
+  afterEach(async function () {
+    if (session && this.currentTest?.state === 'failed') {
+      const file = await session.screenshot(`FAILED ${this.currentTest.fullTitle()}`);
+      process.stderr.write(`    screenshot: ${path.relative(process.cwd(), file)}\n`);
+    }
+  });
+  after(async () => {
+    await session?.stop();
+  });
+  return () => {
+    if (!session) throw new Error('the UI session did not start');
+    return session;
+  };
+}
