@@ -1,0 +1,433 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { Emitter } from '../base/event';
+import { Disposable, toDisposable } from '../base/lifecycle';
+import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
+import {
+  COMMAND_TIMEOUT_MS,
+  CommandResults,
+  DeviceInfo,
+  EngineCommand,
+  EngineEvent,
+  EngineStats,
+  RequestMessage,
+  engineArgv,
+  parseEngineMessage,
+} from './protocol';
+
+/**
+ * The host side of the engine: forks the engine process, speaks the IPC protocol, and
+ * presents it as an AudioEngine. Native audio never runs in the host's own process, so a
+ * segfault in PortAudio cannot take VS Code down, and a slow extension host cannot make the
+ * audio stutter.
+ *
+ * Crash recovery: when the process dies unexpectedly the client restarts it and restores the
+ * volume, the device, the track at the position last heard (extrapolated to the moment the
+ * death was noticed), its play/pause state and the preloaded next track. Crashes close
+ * together back off; too many in a window end in the 'idle' state with a 'crash' error
+ * instead of a restart loop. An explicit load() afterwards tries again from scratch.
+ */
+
+export type EngineLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface EngineClientOptions {
+  /** The engine entry: dist/engine.js when bundled, or src/engine/main.ts in development. */
+  readonly enginePath: string;
+  /** 'auto' (default), 'naudiodon', 'null', 'pipe' or 'wav:/abs/file.wav'. */
+  readonly sink?: string;
+  /** Output device name; the default device when absent. */
+  readonly device?: string;
+  /** Pause/resume fade in ms (engine default 12); 0 for a sample-exact pause. */
+  readonly pauseFadeMs?: number;
+  /** Added to the engine's environment (e.g. HOME for an ALSA capture config in tests). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Defaults to process.execPath (Electron's Node in the extension host, with ELECTRON_RUN_AS_NODE). */
+  readonly execPath?: string;
+  /** Defaults to [] for .js and ['--import', 'tsx'] for a .ts entry. */
+  readonly execArgv?: readonly string[];
+  /** Crashes tolerated within `crashWindowMs` before giving up (default 3 within 60 s). */
+  readonly maxCrashes?: number;
+  readonly crashWindowMs?: number;
+  readonly log?: (level: EngineLogLevel, message: string) => void;
+}
+
+interface Pending {
+  readonly command: EngineCommand['type'];
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Delay before the n-th restart inside the crash window. */
+const RESTART_BACKOFF_MS = [0, 300, 1500];
+
+export class EngineClient extends Disposable implements AudioEngine {
+  private readonly _onDidChangeState = this._register(new Emitter<EngineState>());
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onPosition = this._register(new Emitter<PositionReport>());
+  readonly onPosition = this._onPosition.event;
+  private readonly _onTrackStarted = this._register(new Emitter<LoadedTrack>());
+  readonly onTrackStarted = this._onTrackStarted.event;
+  private readonly _onTrackEnded = this._register(new Emitter<{ readonly trackId: string }>());
+  readonly onTrackEnded = this._onTrackEnded.event;
+  private readonly _onError = this._register(new Emitter<EngineError>());
+  readonly onError = this._onError.event;
+  private readonly _onStats = this._register(new Emitter<EngineStats>());
+  /** About once a second: engine RSS, CPU, pipe fill, underruns, first-PCM latency. */
+  readonly onStats = this._onStats.event;
+  private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
+  readonly onUnderrun = this._onUnderrun.event;
+  private readonly _onDidRestart = this._register(new Emitter<{ pid: number; crashes: number }>());
+  /** The engine process was restarted after a crash and the track restored. */
+  readonly onDidRestart = this._onDidRestart.event;
+
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private _state: EngineState = 'idle';
+  private crashTimes: number[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  // What the engine should be doing, restored after a crash.
+  private current: LoadedTrack | undefined;
+  private playing = false;
+  private lastPosition: PositionReport | undefined;
+  private volume = 1;
+  private device: string | undefined;
+  private nextTrack: TrackRef | undefined;
+
+  constructor(private readonly options: EngineClientOptions) {
+    super();
+    this.device = options.device;
+    this._register(toDisposable(() => this.shutdownChild()));
+  }
+
+  get state(): EngineState {
+    return this._state;
+  }
+
+  /** The engine process id (for diagnostics and the crash test). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Start the engine process now instead of at the first command. */
+  start(): Promise<void> {
+    return this.ensureStarted();
+  }
+
+  // --- AudioEngine --------------------------------------------------------------------------
+
+  async load(track: TrackRef, options: { startMs?: number; autoplay: boolean }): Promise<LoadedTrack> {
+    this.crashTimes = [];
+    this.current = undefined;
+    this.playing = options.autoplay;
+    this.lastPosition = undefined;
+    const loaded = await this.request({ type: 'load', track, autoplay: options.autoplay, ...(options.startMs !== undefined ? { startMs: options.startMs } : {}) });
+    this.current = loaded;
+    this.lastPosition = { trackId: track.id, positionMs: options.startMs ?? 0, at: Date.now(), playing: options.autoplay };
+    return loaded;
+  }
+
+  async play(): Promise<void> {
+    this.playing = true;
+    this.freezePosition(true);
+    await this.request({ type: 'play' });
+  }
+
+  async pause(): Promise<void> {
+    this.freezePosition(false);
+    this.playing = false;
+    await this.request({ type: 'pause' });
+  }
+
+  async stop(): Promise<void> {
+    this.current = undefined;
+    this.playing = false;
+    this.lastPosition = undefined;
+    await this.request({ type: 'stop' });
+  }
+
+  async seek(positionMs: number): Promise<void> {
+    if (this.current) this.lastPosition = { trackId: this.current.track.id, positionMs, at: Date.now(), playing: this.playing };
+    await this.request({ type: 'seek', positionMs });
+  }
+
+  async setVolume(volume: number): Promise<void> {
+    this.volume = Math.max(0, Math.min(1, volume));
+    await this.request({ type: 'setVolume', volume: this.volume });
+  }
+
+  async preloadNext(track: TrackRef | undefined): Promise<void> {
+    this.nextTrack = track;
+    await this.request({ type: 'preloadNext', track });
+  }
+
+  listDevices(): Promise<DeviceInfo[]> {
+    return this.request({ type: 'listDevices' });
+  }
+
+  async setDevice(name: string | undefined): Promise<void> {
+    this.device = name;
+    await this.request({ type: 'setDevice', name });
+  }
+
+  // --- process management -------------------------------------------------------------------
+
+  private request<K extends EngineCommand['type']>(command: Extract<EngineCommand, { type: K }>): Promise<CommandResults[K]> {
+    if (this.isDisposed) return Promise.reject(new Error('The audio engine is disposed'));
+    return this.ensureStarted().then(() => this.send(command));
+  }
+
+  /** Send on the current process without waiting for recovery (used by recovery itself). */
+  private send<K extends EngineCommand['type']>(command: Extract<EngineCommand, { type: K }>): Promise<CommandResults[K]> {
+    const child = this.child;
+    if (!child || !child.connected) return Promise.reject(new Error('The audio engine is not running'));
+    const id = this.nextId++;
+    return new Promise<CommandResults[K]>((resolve, reject) => {
+      const timeoutMs = COMMAND_TIMEOUT_MS[command.type];
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`The audio engine did not answer '${command.type}' within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { command: command.type, resolve: resolve as (v: unknown) => void, reject, timer });
+      const message: RequestMessage = { kind: 'request', id, command };
+      child.send(message, (error) => {
+        if (error) this.settle(id, false, `could not send '${command.type}': ${error.message}`);
+      });
+    });
+  }
+
+  private settle(id: number, ok: boolean, payload: unknown): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    if (ok) pending.resolve(payload);
+    else pending.reject(new Error(String(payload)));
+  }
+
+  private ensureStarted(): Promise<void> {
+    this.ready ??= this.spawn();
+    return this.ready;
+  }
+
+  private spawn(): Promise<void> {
+    const { enginePath } = this.options;
+    const isTs = enginePath.endsWith('.ts');
+    const execArgv = [...(this.options.execArgv ?? (isTs ? ['--import', 'tsx'] : []))];
+    const args = engineArgv({
+      ...(this.options.sink !== undefined ? { sink: this.options.sink } : {}),
+      ...(this.device !== undefined ? { device: this.device } : {}),
+      ...(this.options.pauseFadeMs !== undefined ? { pauseFadeMs: this.options.pauseFadeMs } : {}),
+    });
+    const child = fork(enginePath, args, {
+      execPath: this.options.execPath ?? process.execPath,
+      execArgv,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...this.options.env },
+      serialization: 'advanced',
+      // stdout carries PortAudio's printf noise and stderr ALSA's: drained into the debug log.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    const drain = (stream: NodeJS.ReadableStream | null, label: string) => {
+      let rest = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (text: string) => {
+        const lines = (rest + text).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) this.log('debug', `engine ${label}: ${line}`);
+      });
+    };
+    drain(child.stdout, 'stdout');
+    drain(child.stderr, 'stderr');
+
+    return new Promise<void>((resolve, reject) => {
+      let isReady = false;
+      const startTimer = setTimeout(() => {
+        if (!isReady) {
+          reject(new Error('The audio engine did not start within 10 s'));
+          child.kill('SIGKILL');
+        }
+      }, 10_000);
+      child.on('message', (raw: unknown) => {
+        const message = parseEngineMessage(raw);
+        if (typeof message === 'string') {
+          this.log('warn', `dropped a malformed engine message: ${message}`);
+          return;
+        }
+        if (message.kind === 'reply') {
+          this.settle(message.id, message.ok, message.ok ? message.result : message.error);
+          return;
+        }
+        if (message.event.type === 'ready' && !isReady) {
+          isReady = true;
+          clearTimeout(startTimer);
+          this.log('info', `engine started (pid ${message.event.pid}, sink ${message.event.sink})`);
+          resolve();
+          return;
+        }
+        if (child === this.child) this.onEvent(message.event);
+      });
+      child.on('error', (error) => {
+        this.log('error', `engine process error: ${error.message}`);
+        if (!isReady) {
+          clearTimeout(startTimer);
+          reject(error);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(startTimer);
+        if (!isReady) reject(new Error(`The audio engine exited during start (${signal ?? code})`));
+        if (child === this.child) this.onExit(code, signal);
+      });
+    });
+  }
+
+  private onEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'state':
+        this.setState(event.state);
+        if (event.state === 'playing') this.playing = true;
+        else if (event.state === 'paused') this.playing = false;
+        break;
+      case 'position':
+        if (!this.current || event.report.trackId === this.current.track.id) this.lastPosition = event.report;
+        this._onPosition.fire(event.report);
+        break;
+      case 'trackStarted':
+        this.current = event.loaded;
+        if (this.nextTrack?.id === event.loaded.track.id) this.nextTrack = undefined;
+        this.lastPosition = { trackId: event.loaded.track.id, positionMs: 0, at: Date.now(), playing: this.playing };
+        this._onTrackStarted.fire(event.loaded);
+        break;
+      case 'trackEnded':
+        if (this.current?.track.id === event.trackId) {
+          this.current = undefined;
+          this.lastPosition = undefined;
+        }
+        this._onTrackEnded.fire({ trackId: event.trackId });
+        break;
+      case 'underrun':
+        this._onUnderrun.fire({ trackId: event.trackId, at: event.at });
+        break;
+      case 'error':
+        this._onError.fire(event.error);
+        break;
+      case 'stats':
+        this._onStats.fire(event.stats);
+        break;
+      case 'log':
+        this.log(event.level, event.message);
+        break;
+      case 'ready':
+        break;
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.child = undefined;
+    this.ready = undefined;
+    for (const [id] of this.pending) this.settle(id, false, `The audio engine exited (${signal ?? code})`);
+    if (this.isDisposed) return;
+    const now = Date.now();
+    const windowMs = this.options.crashWindowMs ?? 60_000;
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < windowMs), now];
+    const crashes = this.crashTimes.length;
+    const maxCrashes = this.options.maxCrashes ?? 3;
+    this.log('warn', `engine exited unexpectedly (${signal ?? code}); crash ${crashes} of ${maxCrashes} allowed in ${windowMs / 1000} s`);
+    // Where the listener was when it died: the last report, moved on by the time since.
+    const resumeAt = this.positionAt(now);
+    if (crashes > maxCrashes) {
+      this.current = undefined;
+      this.playing = false;
+      this.setState('idle');
+      this._onError.fire({
+        trackId: this.lastPosition?.trackId,
+        kind: 'crash',
+        message: `The audio engine crashed ${crashes} times in ${Math.round(windowMs / 1000)} s and was not restarted. Play again to retry; see the Playhead log for details.`,
+        fatalForTrack: true,
+      });
+      return;
+    }
+    const delay = RESTART_BACKOFF_MS[Math.min(crashes - 1, RESTART_BACKOFF_MS.length - 1)] ?? 0;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.recover(resumeAt, crashes);
+    }, delay);
+  }
+
+  private async recover(resumeAtMs: number | undefined, crashes: number): Promise<void> {
+    const current = this.current;
+    const playing = this.playing;
+    // Commands issued meanwhile wait for the whole restore, not just the spawn.
+    const restore = (async () => {
+      await this.spawn();
+      if (this.volume !== 1) await this.send({ type: 'setVolume', volume: this.volume });
+      if (current) {
+        await this.send({ type: 'load', track: current.track, autoplay: playing, ...(resumeAtMs !== undefined ? { startMs: resumeAtMs } : {}) });
+        this.lastPosition = { trackId: current.track.id, positionMs: resumeAtMs ?? 0, at: Date.now(), playing };
+        if (this.nextTrack) await this.send({ type: 'preloadNext', track: this.nextTrack }).catch(() => undefined);
+      }
+    })();
+    this.ready = restore;
+    try {
+      await restore;
+      this.log('info', `engine restarted (pid ${this.child?.pid}); ${current ? `resumed ${current.track.uri} at ${Math.round(resumeAtMs ?? 0)} ms` : 'nothing to resume'}`);
+      this._onDidRestart.fire({ pid: this.child?.pid ?? 0, crashes });
+    } catch (error) {
+      this.log('error', `engine restart failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (this.ready === restore) this.ready = undefined;
+      this._onError.fire({
+        trackId: current?.track.id,
+        kind: 'crash',
+        message: `The audio engine could not be restarted: ${error instanceof Error ? error.message : String(error)}`,
+        fatalForTrack: true,
+      });
+      this.setState('idle');
+    }
+  }
+
+  private positionAt(now: number): number | undefined {
+    const last = this.lastPosition;
+    if (!last || !this.current || last.trackId !== this.current.track.id) return undefined;
+    let position = last.positionMs + (last.playing && this.playing ? Math.max(0, now - last.at) : 0);
+    if (this.current.durationMs !== undefined) position = Math.min(position, this.current.durationMs);
+    return position;
+  }
+
+  /** On play/pause, pin the extrapolated position so the clock restarts from here. */
+  private freezePosition(playing: boolean): void {
+    const positionMs = this.positionAt(Date.now());
+    if (this.current && positionMs !== undefined) this.lastPosition = { trackId: this.current.track.id, positionMs, at: Date.now(), playing };
+  }
+
+  private setState(state: EngineState): void {
+    if (this._state === state) return;
+    this._state = state;
+    this._onDidChangeState.fire(state);
+  }
+
+  private log(level: EngineLogLevel, message: string): void {
+    this.options.log?.(level, message);
+  }
+
+  private shutdownChild(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    for (const [id] of this.pending) this.settle(id, false, 'The audio engine is disposed');
+    const child = this.child;
+    this.child = undefined;
+    this.ready = undefined;
+    if (!child) return;
+    try {
+      if (child.connected) child.send({ kind: 'request', id: this.nextId++, command: { type: 'shutdown' } } satisfies RequestMessage);
+    } catch {
+      // already gone
+    }
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), 1000);
+    killTimer.unref();
+    child.once('exit', () => clearTimeout(killTimer));
+    child.stdout?.resume();
+    child.stderr?.resume();
+  }
+}

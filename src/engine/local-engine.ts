@@ -1,0 +1,594 @@
+import { Emitter } from '../base/event';
+import { Disposable, disposableInterval, toDisposable } from '../base/lifecycle';
+import { openDecoder } from '../decode/index';
+import type { Decoder } from '../decode/types';
+import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
+import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert';
+import { PcmPipe } from './pcm-pipe';
+import { PositionTracker } from './position-tracker';
+import type { DeviceInfo, EngineStats } from './protocol';
+import { AudioSink, Log, PcmFormat, SinkSpec, openSink, parseSinkSpec } from './sinks/index';
+import { loadNaudiodon } from './sinks/native-binding';
+import { listOutputDevices } from './sinks/naudiodon-sink';
+
+/**
+ * The engine itself, in whatever process runs it (the engine child process via main.ts, or a
+ * test in-process). After MPD: a decoder task fills a bounded PCM pipe; an output task drains
+ * it into the sink. Position is what the sink consumed, mapped back through PositionTracker.
+ */
+
+export type DecoderOpener = (uri: string) => Promise<Decoder>;
+
+export interface LocalEngineOptions {
+  /** 'auto' | 'naudiodon' | 'null' | 'pipe' | 'wav:FILE' */
+  readonly sink?: string;
+  readonly device?: string;
+  /** Fade at pause/resume, ms (default 12). 0 = sample-exact pause without a fade. */
+  readonly pauseFadeMs?: number;
+  /** Seconds of decoded audio the pipe holds at most (default 1.5). */
+  readonly pipeSeconds?: number;
+  readonly openDecoder?: DecoderOpener;
+  readonly log?: Log;
+}
+
+const VOLUME_RAMP_MS = 15;
+const POSITION_INTERVAL_MS = 50;
+const STATS_INTERVAL_MS = 1000;
+/** The pipe must stay empty this long while playing before we call it starvation. */
+const STARVED_AFTER_MS = 150;
+
+/** One opened track: its decoder and what the player was told about it. */
+interface Session {
+  readonly id: number;
+  readonly loaded: LoadedTrack;
+  readonly decoder: Decoder;
+  /** Reached by gapless succession (fires onTrackStarted when heard). */
+  readonly gapless: boolean;
+}
+
+/** A promise with its resolver, for waking the output task. */
+class Signal {
+  private resolve: (() => void) | undefined;
+  private promise: Promise<void> | undefined;
+  wait(): Promise<void> {
+    this.promise ??= new Promise<void>((r) => (this.resolve = r));
+    return this.promise;
+  }
+  notify(): void {
+    const resolve = this.resolve;
+    this.promise = undefined;
+    this.resolve = undefined;
+    resolve?.();
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function defaultOpenDecoder(uri: string): Promise<Decoder> {
+  return openDecoder(uri);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class LocalEngine extends Disposable implements AudioEngine {
+  private readonly _onDidChangeState = this._register(new Emitter<EngineState>());
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onPosition = this._register(new Emitter<PositionReport>());
+  readonly onPosition = this._onPosition.event;
+  private readonly _onTrackStarted = this._register(new Emitter<LoadedTrack>());
+  readonly onTrackStarted = this._onTrackStarted.event;
+  private readonly _onTrackEnded = this._register(new Emitter<{ readonly trackId: string }>());
+  readonly onTrackEnded = this._onTrackEnded.event;
+  private readonly _onError = this._register(new Emitter<EngineError>());
+  readonly onError = this._onError.event;
+  private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
+  readonly onUnderrun = this._onUnderrun.event;
+  private readonly _onStats = this._register(new Emitter<EngineStats>());
+  readonly onStats = this._onStats.event;
+
+  private _state: EngineState = 'idle';
+  private readonly sinkSpec: SinkSpec;
+  private deviceName: string | undefined;
+  private readonly fadeMs: number;
+  private readonly openDecoder: DecoderOpener;
+  private readonly log: Log;
+  private readonly pipe: PcmPipe;
+
+  private sink: AudioSink | undefined;
+  private readonly tracker = new PositionTracker();
+  private readonly volume = new GainRamp(1, 0);
+  private readonly fade = new GainRamp(1, 0);
+  private readonly gain = new ProductGain(this.volume, this.fade);
+  private volumeTarget = 1;
+
+  private nextSessionId = 1;
+  private readonly sessions = new Map<number, Session>();
+  /** The session the listener hears (or will hear first). */
+  private heard: Session | undefined;
+  /** The session the decoder task is reading. */
+  private decoding: Session | undefined;
+  /** Preloaded, not yet being decoded. */
+  private next: Session | undefined;
+  private producer: Promise<void> = Promise.resolve();
+
+  /** Position to report until the device reaches the first frame written after a load/seek. */
+  private override: { sessionId: number; trackFrame: number; untilDevice: number } | undefined;
+  /** Device frame at which the last session's end marker was written. */
+  private endAt: { sessionId: number; device: number } | undefined;
+  private fadeOutPending = false;
+  private emptySince: number | undefined;
+  private underruns = 0;
+  private playRequestedAt: number | undefined;
+  private firstPcmLatencyMs: number | undefined;
+  private lastHeardSessionId: number | undefined;
+  private readonly wake = new Signal();
+  private outputRunning = false;
+
+  constructor(options: LocalEngineOptions = {}) {
+    super();
+    this.sinkSpec = parseSinkSpec(options.sink);
+    this.deviceName = options.device || undefined;
+    this.fadeMs = options.pauseFadeMs ?? 12;
+    this.openDecoder = options.openDecoder ?? defaultOpenDecoder;
+    this.log = options.log ?? (() => undefined);
+    this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
+    this._register(disposableInterval(() => this.reportPosition(), POSITION_INTERVAL_MS));
+    this._register(disposableInterval(() => this._onStats.fire(this.stats()), STATS_INTERVAL_MS));
+    this._register(toDisposable(() => void this.teardown()));
+  }
+
+  get state(): EngineState {
+    return this._state;
+  }
+
+  get sinkName(): string {
+    return this.sink?.name ?? this.sinkSpec.kind;
+  }
+
+  // --- commands -------------------------------------------------------------------------------
+
+  async load(track: TrackRef, options: { startMs?: number; autoplay: boolean }): Promise<LoadedTrack> {
+    await this.stopDecoding();
+    this.disposeSessions();
+    this.setState('loading');
+    let session: Session;
+    try {
+      session = await this.openSession(track, false);
+    } catch (error) {
+      this.setState('idle');
+      this._onError.fire({ trackId: track.id, kind: 'decode', message: describe(error), fatalForTrack: true });
+      throw error;
+    }
+    const startFrame = Math.round(((options.startMs ?? 0) * session.loaded.format.sampleRate) / 1000);
+    try {
+      if (startFrame > 0) await session.decoder.seek(startFrame);
+      this.ensureSink(session.loaded.format);
+    } catch (error) {
+      this.disposeSession(session);
+      this.setState('idle');
+      const kind = error instanceof Error && error.name === 'DecodeError' ? 'decode' : 'output';
+      this._onError.fire({ trackId: track.id, kind, message: describe(error), fatalForTrack: true });
+      throw error;
+    }
+    this.heard = this.decoding = session;
+    this.lastHeardSessionId = session.id;
+    this.endAt = undefined;
+    this.override = { sessionId: session.id, trackFrame: startFrame, untilDevice: Number.POSITIVE_INFINITY };
+    this.fade.set(options.autoplay || this.fadeMs === 0 ? 1 : 0);
+    this.startProducer(session, this.pipe.flush());
+    if (options.autoplay) this.playRequestedAt = performance.now();
+    this.setState(options.autoplay ? 'playing' : 'paused');
+    this.ensureOutputTask();
+    return session.loaded;
+  }
+
+  async play(): Promise<void> {
+    if (!this.heard) return;
+    if (this._state === 'paused') {
+      if (this.fadeMs > 0) this.fade.rampTo(1, this.framesFor(this.fadeMs));
+      this.fadeOutPending = false;
+      this.playRequestedAt = performance.now();
+      this.setState('playing');
+      this.wake.notify();
+    }
+  }
+
+  async pause(): Promise<void> {
+    if (this._state === 'playing' || this._state === 'starved') {
+      this.fadeOutPending = this.fadeMs > 0;
+      this.setState('paused');
+      this.wake.notify();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.stopDecoding();
+    this.disposeSessions();
+    this.override = undefined;
+    this.endAt = undefined;
+    await this.closeSink();
+    this.setState('idle');
+  }
+
+  async seek(positionMs: number): Promise<void> {
+    const session = this.heard;
+    if (!session) throw new Error('Nothing is loaded');
+    const format = session.loaded.format;
+    let frame = Math.round((positionMs * format.sampleRate) / 1000);
+    if (format.totalFrames !== undefined) frame = Math.min(frame, format.totalFrames);
+    await this.stopDecoding();
+    // The decoder task may already have moved on to the preloaded track: put it back.
+    if (this.decoding && this.decoding !== session) {
+      const ahead = this.decoding;
+      await ahead.decoder.seek(0);
+      this.next = ahead;
+    }
+    await session.decoder.seek(frame);
+    this.decoding = session;
+    this.endAt = undefined;
+    this.override = { sessionId: session.id, trackFrame: frame, untilDevice: Number.POSITIVE_INFINITY };
+    this.startProducer(session, this.pipe.flush());
+    if (this._state === 'idle') this.setState('paused');
+    this.wake.notify();
+  }
+
+  async setVolume(volume: number): Promise<void> {
+    this.volumeTarget = Math.max(0, Math.min(1, volume));
+    this.volume.rampTo(this.volumeTarget, this.framesFor(VOLUME_RAMP_MS));
+  }
+
+  async preloadNext(track: TrackRef | undefined): Promise<void> {
+    if (this.next) {
+      this.disposeSession(this.next);
+      this.next = undefined;
+    }
+    if (!track) return;
+    const session = await this.openSession(track, true);
+    if (this.isDisposed || !this.heard) {
+      this.disposeSession(session);
+      return;
+    }
+    this.next = session;
+  }
+
+  listDevices(): DeviceInfo[] {
+    const load = loadNaudiodon();
+    if (!load.ok) throw new Error(load.message);
+    return listOutputDevices(load.binding).map((d, i) => ({
+      id: d.id,
+      name: d.name,
+      hostApi: d.hostAPIName,
+      maxOutputChannels: d.maxOutputChannels,
+      defaultSampleRate: d.defaultSampleRate,
+      isDefault: d.name === 'default' || (i === 0 && !listOutputDevices(load.binding).some((x) => x.name === 'default')),
+    }));
+  }
+
+  /** Switch the output device; playback continues where it is on the new device. */
+  async setDevice(name: string | undefined): Promise<void> {
+    this.deviceName = name || undefined;
+    if (!this.sink || !this.heard) return;
+    const positionMs = this.currentPositionMs();
+    const format = this.sink.format;
+    await this.closeSink();
+    this.ensureSink({ ...this.heard.loaded.format, sampleRate: format.sampleRate, channels: format.channels });
+    await this.seek(positionMs ?? 0);
+  }
+
+  stats(): EngineStats {
+    const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    return {
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      cpuUserMicros: cpu.user,
+      cpuSystemMicros: cpu.system,
+      pipeFrames: this.pipe.queuedFrames,
+      underruns: this.underruns,
+      sink: this.sinkName,
+      firstPcmLatencyMs: this.firstPcmLatencyMs,
+    };
+  }
+
+  // --- sessions and the decoder task ----------------------------------------------------------
+
+  private async openSession(track: TrackRef, gapless: boolean): Promise<Session> {
+    const decoder = await this.openDecoder(track.uri);
+    const format = decoder.format;
+    const durationMs = format.totalFrames === undefined ? undefined : (format.totalFrames * 1000) / format.sampleRate;
+    const session: Session = { id: this.nextSessionId++, loaded: { track, format, durationMs }, decoder, gapless };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  private disposeSession(session: Session): void {
+    this.sessions.delete(session.id);
+    try {
+      session.decoder.dispose();
+    } catch (error) {
+      this.log('warn', `disposing the decoder of ${session.loaded.track.uri}: ${describe(error)}`);
+    }
+  }
+
+  private disposeSessions(): void {
+    for (const session of [...this.sessions.values()]) this.disposeSession(session);
+    this.heard = this.decoding = this.next = undefined;
+  }
+
+  /** Flush the pipe and wait until the decoder task has let go of its decoder. */
+  private async stopDecoding(): Promise<void> {
+    this.pipe.flush();
+    await this.producer;
+  }
+
+  private startProducer(first: Session, generation: number): void {
+    this.producer = this.produce(first, generation);
+  }
+
+  private async produce(first: Session, generation: number): Promise<void> {
+    let session = first;
+    try {
+      while (generation === this.pipe.generation) {
+        const chunk = await session.decoder.read();
+        if (generation !== this.pipe.generation) return;
+        if (chunk === null) {
+          const next = this.next;
+          if (next) {
+            // Gapless: keep filling the same pipe with the next track.
+            this.next = undefined;
+            this.decoding = session = next;
+            this.log('debug', `decoding ahead: ${next.loaded.track.uri}`);
+            continue;
+          }
+          await this.pipe.push({ type: 'end', sessionId: session.id }, generation);
+          return;
+        }
+        if (chunk.channels.length === 0 || (chunk.channels[0]?.length ?? 0) === 0) continue;
+        const pushed = await this.pipe.push({ type: 'pcm', sessionId: session.id, frame: chunk.frame, channels: chunk.channels }, generation);
+        if (!pushed) return;
+      }
+    } catch (error) {
+      if (generation !== this.pipe.generation || this.isDisposed) return;
+      const trackId = session.loaded.track.id;
+      this.log('error', `decoding ${session.loaded.track.uri} failed: ${describe(error)}`);
+      this._onError.fire({ trackId, kind: 'decode', message: describe(error), fatalForTrack: true });
+      // End the track where the decoder gave up, so the player moves on.
+      await this.pipe.push({ type: 'end', sessionId: session.id }, generation);
+    }
+  }
+
+  // --- the sink and the output task -----------------------------------------------------------
+
+  private framesFor(ms: number): number {
+    const rate = this.sink?.format.sampleRate ?? this.heard?.loaded.format.sampleRate ?? 44_100;
+    return Math.round((ms * rate) / 1000);
+  }
+
+  private ensureSink(format: PcmFormat): AudioSink {
+    const wanted: PcmFormat = { sampleRate: format.sampleRate, channels: Math.min(2, Math.max(1, format.channels)) };
+    if (this.sink && this.sink.format.sampleRate === wanted.sampleRate && this.sink.format.channels === wanted.channels) {
+      return this.sink;
+    }
+    if (this.sink) {
+      const old = this.sink;
+      void old.close();
+    }
+    this.sink = undefined;
+    this.tracker.reset();
+    const sink = openSink(this.sinkSpec, wanted, this.deviceName, this.log);
+    this.log('info', `output: ${sink.name}, ${wanted.sampleRate} Hz, ${wanted.channels} ch, s16`);
+    this.sink = sink;
+    return sink;
+  }
+
+  private async closeSink(): Promise<void> {
+    const sink = this.sink;
+    this.sink = undefined;
+    this.tracker.reset();
+    if (sink) await sink.close();
+  }
+
+  private ensureOutputTask(): void {
+    if (this.outputRunning) return;
+    this.outputRunning = true;
+    void this.runOutput()
+      .catch((error) => {
+        this.log('error', `output failed: ${describe(error)}`);
+        this._onError.fire({ trackId: this.heard?.loaded.track.id, kind: 'output', message: describe(error), fatalForTrack: false });
+        void this.stop();
+      })
+      .finally(() => (this.outputRunning = false));
+  }
+
+  /** The output task: one loop, one write at a time, so ordering is trivially right. */
+  private async runOutput(): Promise<void> {
+    while (!this.isDisposed) {
+      const sink = this.sink;
+      if (!sink || this._state === 'idle') return;
+      if (this.endAt) {
+        await this.drainToEnd(sink);
+        continue;
+      }
+      const playing = this._state === 'playing' || this._state === 'starved';
+      if (!playing && !this.fadeOutPending) {
+        if (sink.needsContinuousFeed) await this.writeSilence(sink);
+        else await this.wake.wait();
+        continue;
+      }
+      const item = this.pipe.peek();
+      if (!item) {
+        await this.whileEmpty(sink);
+        continue;
+      }
+      this.noteData();
+      if (item.type === 'end') {
+        this.pipe.take(0);
+        if (this.next && this.pipe.isEmpty) {
+          // The preload arrived after the decoder task had finished: continue with it now.
+          const next = this.next;
+          this.next = undefined;
+          this.decoding = next;
+          this.startProducer(next, this.pipe.generation);
+          continue;
+        }
+        this.endAt = { sessionId: item.sessionId, device: sink.writtenFrames };
+        continue;
+      }
+      const session = this.sessions.get(item.sessionId);
+      if (!session) {
+        this.pipe.take(Number.MAX_SAFE_INTEGER);
+        continue;
+      }
+      const format = session.loaded.format;
+      if (format.sampleRate !== sink.format.sampleRate || Math.min(2, format.channels) !== sink.format.channels) {
+        // A track in another format follows: let the device play out, then reopen it.
+        await this.waitUntilConsumed(sink, sink.writtenFrames);
+        this.ensureSink(format);
+        continue;
+      }
+      let frames = sink.writeFrames;
+      if (this.fadeOutPending) {
+        frames = Math.max(1, this.framesFor(this.fadeMs));
+        this.fade.rampTo(0, frames);
+      }
+      const piece = this.pipe.take(frames);
+      if (!piece || piece.type !== 'pcm') continue;
+      const pieceFrames = piece.channels[0]?.length ?? 0;
+      const pcm = interleaveS16(piece.channels, sink.format.channels, this.gain);
+      if (this.fadeOutPending && this.fade.isSteady) this.fadeOutPending = false;
+      const deviceStart = sink.writtenFrames;
+      if (this.override && this.override.untilDevice === Number.POSITIVE_INFINITY) this.override = { ...this.override, untilDevice: deviceStart };
+      this.tracker.append({ deviceStart, frames: pieceFrames, sessionId: piece.sessionId, trackFrame: piece.frame, silent: false });
+      await sink.write(pcm);
+      if (this.playRequestedAt !== undefined) {
+        this.firstPcmLatencyMs = performance.now() - this.playRequestedAt;
+        this.playRequestedAt = undefined;
+        this.log('debug', `first PCM ${this.firstPcmLatencyMs.toFixed(1)} ms after play`);
+      }
+    }
+  }
+
+  private async writeSilence(sink: AudioSink): Promise<void> {
+    const last = this.tracker.last;
+    const heard = this.heard;
+    if (heard) {
+      const trackFrame = last && !last.silent ? last.trackFrame + last.frames : (last?.trackFrame ?? 0);
+      this.tracker.append({ deviceStart: sink.writtenFrames, frames: sink.writeFrames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
+    }
+    await sink.write(silenceS16(sink.writeFrames, sink.format.channels));
+  }
+
+  private async whileEmpty(sink: AudioSink): Promise<void> {
+    const now = performance.now();
+    this.emptySince ??= now;
+    if (this._state === 'playing' && now - this.emptySince > STARVED_AFTER_MS) {
+      this.underruns++;
+      this.setState('starved');
+      this._onUnderrun.fire({ trackId: this.heard?.loaded.track.id, at: Date.now() });
+    }
+    if (sink.needsContinuousFeed) {
+      await this.writeSilence(sink);
+    } else {
+      await Promise.race([this.pipe.waitForData(), this.wake.wait(), sleep(STARVED_AFTER_MS)]);
+    }
+  }
+
+  private noteData(): void {
+    this.emptySince = undefined;
+    if (this._state === 'starved') this.setState('playing');
+  }
+
+  private async waitUntilConsumed(sink: AudioSink, device: number, stillWanted: () => boolean = () => true): Promise<void> {
+    while (!this.isDisposed && this.sink === sink && stillWanted() && sink.consumedFrames() < device) {
+      if (sink.needsContinuousFeed) await this.writeSilence(sink);
+      else await sleep(10);
+    }
+  }
+
+  /** The last track's end marker was written: wait until it is heard, then end the track. */
+  private async drainToEnd(sink: AudioSink): Promise<void> {
+    const end = this.endAt;
+    if (!end) return;
+    const generation = this.pipe.generation;
+    await this.waitUntilConsumed(sink, end.device, () => this.endAt === end && generation === this.pipe.generation);
+    if (this.endAt !== end || generation !== this.pipe.generation || this.isDisposed) return;
+    if (this.next) {
+      // preloadNext() came while we were draining: go on with it (a short gap, not silence).
+      const next = this.next;
+      this.next = undefined;
+      this.endAt = undefined;
+      this.decoding = next;
+      this.startProducer(next, generation);
+      return;
+    }
+    const session = this.sessions.get(end.sessionId);
+    this.reportPosition();
+    this.endAt = undefined;
+    const trackId = session?.loaded.track.id ?? this.heard?.loaded.track.id;
+    this.disposeSessions();
+    this.override = undefined;
+    await this.closeSink();
+    this.setState('idle');
+    if (trackId !== undefined) this._onTrackEnded.fire({ trackId });
+  }
+
+  // --- position -------------------------------------------------------------------------------
+
+  private heardPosition(): { session: Session; trackFrame: number } | undefined {
+    const sink = this.sink;
+    if (!sink) return undefined;
+    const consumed = sink.consumedFrames();
+    const override = this.override;
+    if (override && consumed < override.untilDevice) {
+      const session = this.sessions.get(override.sessionId);
+      return session ? { session, trackFrame: override.trackFrame } : undefined;
+    }
+    this.override = undefined;
+    const heard = this.tracker.heardAt(consumed);
+    if (!heard) return this.heard ? { session: this.heard, trackFrame: 0 } : undefined;
+    const session = this.sessions.get(heard.sessionId);
+    return session ? { session, trackFrame: heard.trackFrame } : undefined;
+  }
+
+  private currentPositionMs(): number | undefined {
+    const position = this.heardPosition();
+    return position ? (position.trackFrame * 1000) / position.session.loaded.format.sampleRate : undefined;
+  }
+
+  private reportPosition(): void {
+    if (this._state === 'idle' || this._state === 'loading') return;
+    const position = this.heardPosition();
+    if (!position) return;
+    const { session } = position;
+    if (session.id !== this.lastHeardSessionId) {
+      // The listener crossed into the next track (gapless): the previous one is done with.
+      const previous = this.lastHeardSessionId === undefined ? undefined : this.sessions.get(this.lastHeardSessionId);
+      this.lastHeardSessionId = session.id;
+      this.heard = session;
+      if (previous && previous !== session && previous !== this.decoding) this.disposeSession(previous);
+      if (session.gapless) this._onTrackStarted.fire(session.loaded);
+    }
+    this._onPosition.fire({
+      trackId: session.loaded.track.id,
+      positionMs: (position.trackFrame * 1000) / session.loaded.format.sampleRate,
+      at: Date.now(),
+      playing: this._state === 'playing',
+    });
+  }
+
+  private setState(state: EngineState): void {
+    if (this._state === state) return;
+    this._state = state;
+    this._onDidChangeState.fire(state);
+    if (state !== 'idle') this.ensureOutputTask();
+  }
+
+  private async teardown(): Promise<void> {
+    this.pipe.flush();
+    this.wake.notify();
+    this.disposeSessions();
+    await this.closeSink();
+  }
+}

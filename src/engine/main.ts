@@ -1,0 +1,123 @@
+import type { EngineEvent, EngineToHostMessage, RequestMessage } from './protocol';
+import { PROTOCOL_VERSION, parseEngineArgv, parseRequest } from './protocol';
+import { LocalEngine } from './local-engine';
+
+/**
+ * The engine child process. Forked by the extension host (process.execPath with
+ * ELECTRON_RUN_AS_NODE=1) or by the CLI with an IPC channel; plain Node, no `vscode`.
+ * Everything it says goes over IPC: native code prints to stdout, which the host drains.
+ *
+ *   node dist/engine.js [--sink=auto|naudiodon|null|pipe|wav:FILE] [--device=NAME] [--pause-fade-ms=N]
+ */
+
+function send(message: EngineToHostMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+function emit(event: EngineEvent): void {
+  send({ kind: 'event', event });
+}
+
+function main(): void {
+  if (!process.send) {
+    process.stderr.write('playhead engine: must be started with an IPC channel (child_process.fork)\n');
+    process.exit(2);
+  }
+  const options = parseEngineArgv(process.argv.slice(2));
+  const engine = new LocalEngine({
+    ...(options.sink !== undefined ? { sink: options.sink } : {}),
+    ...(options.device !== undefined ? { device: options.device } : {}),
+    ...(options.pauseFadeMs !== undefined ? { pauseFadeMs: options.pauseFadeMs } : {}),
+    log: (level, message) => emit({ type: 'log', level, message }),
+  });
+  engine.onDidChangeState((state) => emit({ type: 'state', state }));
+  engine.onPosition((report) => emit({ type: 'position', report }));
+  engine.onTrackStarted((loaded) => emit({ type: 'trackStarted', loaded }));
+  engine.onTrackEnded(({ trackId }) => emit({ type: 'trackEnded', trackId }));
+  engine.onError((error) => emit({ type: 'error', error }));
+  engine.onUnderrun(({ trackId, at }) => emit({ type: 'underrun', trackId, at }));
+  engine.onStats((stats) => emit({ type: 'stats', stats }));
+
+  let shuttingDown = false;
+  const shutdown = (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    try {
+      engine.dispose();
+    } finally {
+      // Give the sink a moment to stop the device cleanly, but never hang.
+      setTimeout(() => process.exit(code), 150).unref();
+    }
+  };
+
+  // Commands run one at a time, in order: a seek never overtakes the load before it.
+  let queue: Promise<unknown> = Promise.resolve();
+  process.on('message', (raw: unknown) => {
+    const request = parseRequest(raw);
+    if (typeof request === 'string') {
+      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : undefined;
+      if (id !== undefined) send({ kind: 'reply', id, ok: false, error: `invalid request: ${request}` });
+      emit({ type: 'log', level: 'warn', message: `dropped an invalid message: ${request}` });
+      return;
+    }
+    queue = queue.then(() => handle(request)).catch(() => undefined);
+  });
+
+  async function handle(request: RequestMessage): Promise<void> {
+    const { id, command } = request;
+    try {
+      let result: unknown;
+      switch (command.type) {
+        case 'load':
+          result = await engine.load(command.track, {
+            autoplay: command.autoplay,
+            ...(command.startMs !== undefined ? { startMs: command.startMs } : {}),
+          });
+          break;
+        case 'play':
+          await engine.play();
+          break;
+        case 'pause':
+          await engine.pause();
+          break;
+        case 'stop':
+          await engine.stop();
+          break;
+        case 'seek':
+          await engine.seek(command.positionMs);
+          break;
+        case 'setVolume':
+          await engine.setVolume(command.volume);
+          break;
+        case 'preloadNext':
+          await engine.preloadNext(command.track);
+          break;
+        case 'listDevices':
+          result = engine.listDevices();
+          break;
+        case 'setDevice':
+          await engine.setDevice(command.name);
+          break;
+        case 'shutdown':
+          send({ kind: 'reply', id, ok: true, result: undefined });
+          shutdown(0);
+          return;
+      }
+      send({ kind: 'reply', id, ok: true, result });
+    } catch (error) {
+      send({ kind: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  // The host went away (closed IPC): nothing can drive us any more.
+  process.on('disconnect', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+  process.on('uncaughtException', (error) => {
+    emit({ type: 'error', error: { trackId: undefined, kind: 'crash', message: `engine: ${error.message}`, fatalForTrack: false } });
+    shutdown(1);
+  });
+
+  emit({ type: 'ready', pid: process.pid, protocol: PROTOCOL_VERSION, sink: options.sink ?? 'auto' });
+}
+
+main();

@@ -1,0 +1,122 @@
+/**
+ * The bounded PCM pipe between the decoder task and the output task (MPD's MusicPipe).
+ *
+ * It holds at most `capacityFrames` of decoded audio, so memory never depends on the track's
+ * length: the producer's push() waits while the pipe is full. A seek or stop calls flush(),
+ * which bumps the generation: everything queued is dropped at once and a producer blocked in
+ * push() for an older generation is released with `false`, telling it to stop.
+ */
+
+/** Decoded audio for one track (planar float32, as decoders produce it). */
+export interface PcmPiece {
+  readonly type: 'pcm';
+  /** The engine's session (one opened track); a track id may repeat, a session never does. */
+  readonly sessionId: number;
+  /** Frame index in the track of channels[*][0]. */
+  readonly frame: number;
+  readonly channels: readonly Float32Array[];
+}
+
+/** The producer has nothing more: the last track's decoder reached its end. */
+export interface EndOfStream {
+  readonly type: 'end';
+  readonly sessionId: number;
+}
+
+export type PipeItem = PcmPiece | EndOfStream;
+
+export class PcmPipe {
+  private readonly items: PipeItem[] = [];
+  private head = 0;
+  private frames = 0;
+  private gen = 0;
+  private spaceWaiters: (() => void)[] = [];
+  private dataWaiters: (() => void)[] = [];
+
+  constructor(readonly capacityFrames: number) {}
+
+  get generation(): number {
+    return this.gen;
+  }
+
+  get queuedFrames(): number {
+    return this.frames;
+  }
+
+  get isEmpty(): boolean {
+    return this.head >= this.items.length;
+  }
+
+  /**
+   * Append `item` for `generation`. Waits while the pipe is full. Resolves false when the
+   * generation changed (flush) before or while waiting: the item was dropped, stop producing.
+   */
+  async push(item: PipeItem, generation: number): Promise<boolean> {
+    while (generation === this.gen && this.frames >= this.capacityFrames) {
+      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+    }
+    if (generation !== this.gen) return false;
+    this.items.push(item);
+    if (item.type === 'pcm') this.frames += item.channels[0]?.length ?? 0;
+    this.wake('data');
+    return true;
+  }
+
+  /** The next item without removing it, or undefined when empty. */
+  peek(): PipeItem | undefined {
+    return this.items[this.head];
+  }
+
+  /**
+   * Remove and return up to `maxFrames` frames of the head PCM piece (splitting it when larger),
+   * or the head end marker. Undefined when empty.
+   */
+  take(maxFrames: number): PipeItem | undefined {
+    const item = this.items[this.head];
+    if (!item) return undefined;
+    if (item.type === 'pcm') {
+      const length = item.channels[0]?.length ?? 0;
+      if (length > maxFrames) {
+        const piece: PcmPiece = { type: 'pcm', sessionId: item.sessionId, frame: item.frame, channels: item.channels.map((c) => c.subarray(0, maxFrames)) };
+        this.items[this.head] = { type: 'pcm', sessionId: item.sessionId, frame: item.frame + maxFrames, channels: item.channels.map((c) => c.subarray(maxFrames)) };
+        this.frames -= maxFrames;
+        this.wake('space');
+        return piece;
+      }
+      this.frames -= length;
+    }
+    this.items[this.head] = undefined as unknown as PipeItem;
+    this.head++;
+    if (this.head > 64 && this.head * 2 > this.items.length) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+    this.wake('space');
+    return item;
+  }
+
+  /** Resolves when an item is available or the pipe is flushed. */
+  waitForData(): Promise<void> {
+    if (!this.isEmpty) return Promise.resolve();
+    return new Promise<void>((resolve) => this.dataWaiters.push(resolve));
+  }
+
+  /** Drop everything and start a new generation; returns it. */
+  flush(): number {
+    this.items.length = 0;
+    this.head = 0;
+    this.frames = 0;
+    this.gen++;
+    this.wake('space');
+    this.wake('data');
+    return this.gen;
+  }
+
+  private wake(which: 'space' | 'data'): void {
+    const waiters = which === 'space' ? this.spaceWaiters : this.dataWaiters;
+    if (waiters.length === 0) return;
+    if (which === 'space') this.spaceWaiters = [];
+    else this.dataWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,273 @@
+import type { EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
+
+/**
+ * The one IPC protocol between the host (extension host or CLI) and the engine child process.
+ *
+ * host → engine: `{ kind: 'request', id, command }`; the engine answers every request with
+ * exactly one `{ kind: 'reply', id, ok, result | error }`. engine → host also carries
+ * unsolicited `{ kind: 'event', event }`. Both sides validate what they receive with the
+ * parsers below and drop (and log) anything malformed instead of trusting the other process.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export interface DeviceInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly hostApi: string | undefined;
+  readonly maxOutputChannels: number;
+  readonly defaultSampleRate: number;
+  readonly isDefault: boolean;
+}
+
+export type EngineCommand =
+  | { readonly type: 'load'; readonly track: TrackRef; readonly startMs?: number; readonly autoplay: boolean }
+  | { readonly type: 'play' }
+  | { readonly type: 'pause' }
+  | { readonly type: 'stop' }
+  | { readonly type: 'seek'; readonly positionMs: number }
+  | { readonly type: 'setVolume'; readonly volume: number }
+  | { readonly type: 'preloadNext'; readonly track: TrackRef | undefined }
+  | { readonly type: 'listDevices' }
+  /** undefined selects the system default device. Takes effect at once (the stream reopens). */
+  | { readonly type: 'setDevice'; readonly name: string | undefined }
+  | { readonly type: 'shutdown' };
+
+export type EngineCommandType = EngineCommand['type'];
+
+/** What each command resolves with. */
+export interface CommandResults {
+  load: LoadedTrack;
+  play: void;
+  pause: void;
+  stop: void;
+  seek: void;
+  setVolume: void;
+  preloadNext: void;
+  listDevices: DeviceInfo[];
+  setDevice: void;
+  shutdown: void;
+}
+
+export interface EngineStats {
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  /** Process CPU time since start, microseconds. */
+  readonly cpuUserMicros: number;
+  readonly cpuSystemMicros: number;
+  /** Frames waiting in the decoder→output pipe. */
+  readonly pipeFrames: number;
+  readonly underruns: number;
+  readonly sink: string;
+  /** ms from the last play/load-with-autoplay command to the first PCM handed to the sink. */
+  readonly firstPcmLatencyMs: number | undefined;
+}
+
+export type EngineEvent =
+  | { readonly type: 'ready'; readonly pid: number; readonly protocol: number; readonly sink: string }
+  | { readonly type: 'state'; readonly state: EngineState }
+  | { readonly type: 'position'; readonly report: PositionReport }
+  | { readonly type: 'trackStarted'; readonly loaded: LoadedTrack }
+  | { readonly type: 'trackEnded'; readonly trackId: string }
+  | { readonly type: 'underrun'; readonly trackId: string | undefined; readonly at: number }
+  | { readonly type: 'error'; readonly error: EngineError }
+  | { readonly type: 'stats'; readonly stats: EngineStats }
+  | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
+
+export interface RequestMessage {
+  readonly kind: 'request';
+  readonly id: number;
+  readonly command: EngineCommand;
+}
+
+export type ReplyMessage =
+  | { readonly kind: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly kind: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
+
+export interface EventMessage {
+  readonly kind: 'event';
+  readonly event: EngineEvent;
+}
+
+export type EngineToHostMessage = ReplyMessage | EventMessage;
+
+/** Default reply timeouts (ms). Loading may open a network source and a device. */
+export const COMMAND_TIMEOUT_MS: Record<EngineCommandType, number> = {
+  load: 15_000,
+  play: 5_000,
+  pause: 5_000,
+  stop: 5_000,
+  seek: 10_000,
+  setVolume: 2_000,
+  preloadNext: 15_000,
+  listDevices: 10_000,
+  setDevice: 10_000,
+  shutdown: 3_000,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Validation. Hand-written on purpose: the protocol is small and a schema library would be a
+// dependency in both bundles.
+
+type Obj = Record<string, unknown>;
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isOptNum = (v: unknown): boolean => v === undefined || isNum(v);
+
+export function isTrackRef(value: unknown): value is TrackRef {
+  return isObj(value) && isStr(value.id) && isStr(value.uri) && value.uri.length > 0;
+}
+
+function isFormat(value: unknown): boolean {
+  return (
+    isObj(value) &&
+    isStr(value.codec) &&
+    isNum(value.sampleRate) &&
+    isNum(value.channels) &&
+    isOptNum(value.totalFrames) &&
+    isOptNum(value.bitsPerSample) &&
+    isBool(value.lossless)
+  );
+}
+
+export function isLoadedTrack(value: unknown): value is LoadedTrack {
+  return isObj(value) && isTrackRef(value.track) && isFormat(value.format) && isOptNum(value.durationMs);
+}
+
+const STATES: readonly EngineState[] = ['idle', 'loading', 'playing', 'paused', 'starved'];
+const ERROR_KINDS: readonly EngineError['kind'][] = ['decode', 'source', 'output', 'crash'];
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Returns the command when `value` is a well-formed one, else a reason. */
+export function parseCommand(value: unknown): EngineCommand | string {
+  if (!isObj(value) || !isStr(value.type)) return 'command without a type';
+  const c = value;
+  switch (c.type) {
+    case 'load':
+      if (!isTrackRef(c.track)) return 'load: bad track';
+      if (!isOptNum(c.startMs) || (isNum(c.startMs) && c.startMs < 0)) return 'load: bad startMs';
+      if (!isBool(c.autoplay)) return 'load: bad autoplay';
+      return { type: 'load', track: { id: c.track.id, uri: c.track.uri }, startMs: c.startMs as number | undefined, autoplay: c.autoplay };
+    case 'play':
+    case 'pause':
+    case 'stop':
+    case 'listDevices':
+    case 'shutdown':
+      return { type: c.type };
+    case 'seek':
+      if (!isNum(c.positionMs) || c.positionMs < 0) return 'seek: bad positionMs';
+      return { type: 'seek', positionMs: c.positionMs };
+    case 'setVolume':
+      if (!isNum(c.volume) || c.volume < 0 || c.volume > 1) return 'setVolume: volume must be 0..1';
+      return { type: 'setVolume', volume: c.volume };
+    case 'preloadNext':
+      if (c.track !== undefined && !isTrackRef(c.track)) return 'preloadNext: bad track';
+      return { type: 'preloadNext', track: c.track === undefined ? undefined : { id: c.track.id, uri: c.track.uri } };
+    case 'setDevice':
+      if (c.name !== undefined && !isStr(c.name)) return 'setDevice: bad name';
+      return { type: 'setDevice', name: c.name };
+    default:
+      return `unknown command '${String(c.type)}'`;
+  }
+}
+
+export function parseRequest(value: unknown): RequestMessage | string {
+  if (!isObj(value) || value.kind !== 'request') return 'not a request';
+  if (!isNum(value.id)) return 'request without a numeric id';
+  const command = parseCommand(value.command);
+  if (typeof command === 'string') return command;
+  return { kind: 'request', id: value.id, command };
+}
+
+function parseEvent(value: unknown): EngineEvent | string {
+  if (!isObj(value) || !isStr(value.type)) return 'event without a type';
+  const e = value;
+  switch (e.type) {
+    case 'ready':
+      return isNum(e.pid) && isNum(e.protocol) && isStr(e.sink) ? (e as EngineEvent) : 'bad ready';
+    case 'state':
+      return STATES.includes(e.state as EngineState) ? (e as EngineEvent) : 'bad state';
+    case 'position': {
+      const r = e.report;
+      return isObj(r) && isStr(r.trackId) && isNum(r.positionMs) && isNum(r.at) && isBool(r.playing)
+        ? (e as EngineEvent)
+        : 'bad position';
+    }
+    case 'trackStarted':
+      return isLoadedTrack(e.loaded) ? (e as EngineEvent) : 'bad trackStarted';
+    case 'trackEnded':
+      return isStr(e.trackId) ? (e as EngineEvent) : 'bad trackEnded';
+    case 'underrun':
+      return (e.trackId === undefined || isStr(e.trackId)) && isNum(e.at) ? (e as EngineEvent) : 'bad underrun';
+    case 'error': {
+      const err = e.error;
+      return isObj(err) &&
+        (err.trackId === undefined || isStr(err.trackId)) &&
+        ERROR_KINDS.includes(err.kind as EngineError['kind']) &&
+        isStr(err.message) &&
+        isBool(err.fatalForTrack)
+        ? (e as EngineEvent)
+        : 'bad error';
+    }
+    case 'stats': {
+      const s = e.stats;
+      return isObj(s) && isNum(s.rssBytes) && isNum(s.cpuUserMicros) && isNum(s.cpuSystemMicros) && isStr(s.sink)
+        ? (e as EngineEvent)
+        : 'bad stats';
+    }
+    case 'log':
+      return LOG_LEVELS.includes(e.level as (typeof LOG_LEVELS)[number]) && isStr(e.message) ? (e as EngineEvent) : 'bad log';
+    default:
+      return `unknown event '${String(e.type)}'`;
+  }
+}
+
+export function parseEngineMessage(value: unknown): EngineToHostMessage | string {
+  if (!isObj(value)) return 'not an object';
+  if (value.kind === 'reply') {
+    if (!isNum(value.id) || !isBool(value.ok)) return 'bad reply';
+    if (value.ok) return { kind: 'reply', id: value.id, ok: true, result: value.result };
+    return { kind: 'reply', id: value.id, ok: false, error: isStr(value.error) ? value.error : 'unknown engine error' };
+  }
+  if (value.kind === 'event') {
+    const event = parseEvent(value.event);
+    return typeof event === 'string' ? event : { kind: 'event', event };
+  }
+  return `unknown message kind '${String(value.kind)}'`;
+}
+
+/** Command-line options of the engine process (argv), shared by main.ts and the client. */
+export interface EngineProcessOptions {
+  /** 'auto' (naudiodon, else a command-line player), 'naudiodon', 'null', 'pipe', or 'wav:/abs/file.wav'. */
+  readonly sink?: string;
+  /** Output device name (naudiodon); default device when absent. */
+  readonly device?: string;
+  /** Fade applied at pause/resume (ms). 0 turns it off (sample-exact pause, used in tests). */
+  readonly pauseFadeMs?: number;
+}
+
+export function engineArgv(options: EngineProcessOptions): string[] {
+  const argv: string[] = [];
+  if (options.sink !== undefined) argv.push(`--sink=${options.sink}`);
+  if (options.device !== undefined) argv.push(`--device=${options.device}`);
+  if (options.pauseFadeMs !== undefined) argv.push(`--pause-fade-ms=${options.pauseFadeMs}`);
+  return argv;
+}
+
+export function parseEngineArgv(argv: readonly string[]): EngineProcessOptions {
+  const options: { sink?: string; device?: string; pauseFadeMs?: number } = {};
+  for (const arg of argv) {
+    const eq = arg.indexOf('=');
+    const key = eq < 0 ? arg : arg.slice(0, eq);
+    const value = eq < 0 ? '' : arg.slice(eq + 1);
+    if (key === '--sink') options.sink = value;
+    else if (key === '--device') options.device = value;
+    else if (key === '--pause-fade-ms' && Number.isFinite(Number(value))) options.pauseFadeMs = Number(value);
+  }
+  return options;
+}

@@ -1,0 +1,119 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AudioSink, PcmFormat, framesOf } from './sink';
+
+/**
+ * The fallback when naudiodon cannot load: pipe raw s16le into a command-line player found on
+ * PATH. The player's own buffering is unknown, so the position assumes a fixed ~200 ms
+ * between what was written and what is heard (plus the 64 KiB pipe).
+ *
+ * afplay (macOS) cannot read raw PCM from a pipe, so it is not a candidate; on macOS
+ * naudiodon's CoreAudio build is the way.
+ */
+
+interface PlayerCommand {
+  readonly command: string;
+  args(format: PcmFormat): string[];
+}
+
+const PLAYERS: readonly PlayerCommand[] = [
+  { command: 'pw-play', args: (f) => ['--format', 's16', '--rate', String(f.sampleRate), '--channels', String(f.channels), '-'] },
+  { command: 'paplay', args: (f) => ['--raw', '--format=s16le', `--rate=${f.sampleRate}`, `--channels=${f.channels}`] },
+  { command: 'aplay', args: (f) => ['-q', '-t', 'raw', '-f', 'S16_LE', '-r', String(f.sampleRate), '-c', String(f.channels), '-'] },
+  {
+    command: 'ffplay',
+    args: (f) => ['-nodisp', '-autoexit', '-loglevel', 'error', '-f', 's16le', '-ar', String(f.sampleRate), '-ch_layout', f.channels === 1 ? 'mono' : 'stereo', '-i', '-'],
+  },
+];
+
+export const INSTALL_HINT =
+  'No audio output is available: naudiodon could not load and none of pw-play, paplay, aplay or ffplay is on PATH. ' +
+  'Install one of them (Debian/Ubuntu: `sudo apt install alsa-utils` for aplay, or `pulseaudio-utils` for paplay).';
+
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** The first available player, or undefined. */
+export function findPlayerCommand(): { player: PlayerCommand; path: string } | undefined {
+  for (const player of PLAYERS) {
+    const found = onPath(player.command);
+    if (found) return { player, path: found };
+  }
+  return undefined;
+}
+
+const ASSUMED_LATENCY_MS = 200;
+
+export class CommandSink implements AudioSink {
+  readonly name: string;
+  readonly needsContinuousFeed = true;
+  readonly writeFrames: number;
+  private readonly child: ChildProcess;
+  private written = 0;
+  private readonly startTime = performance.now();
+  private readonly latencyFrames: number;
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(readonly format: PcmFormat) {
+    const found = findPlayerCommand();
+    if (!found) throw new Error(INSTALL_HINT);
+    this.name = found.player.command;
+    this.writeFrames = Math.round(format.sampleRate / 40);
+    this.latencyFrames = Math.round((ASSUMED_LATENCY_MS * format.sampleRate) / 1000);
+    this.child = spawn(found.path, found.player.args(format), { stdio: ['pipe', 'ignore', 'pipe'] });
+    this.child.stderr?.resume();
+    this.child.on('error', (error) => (this.failure = error));
+    this.child.on('exit', (code, signal) => {
+      if (!this.closed) this.failure = new Error(`${this.name} exited (${signal ?? code})`);
+    });
+    this.child.stdin?.on('error', (error) => (this.failure ??= error));
+  }
+
+  get writtenFrames(): number {
+    return this.written;
+  }
+
+  consumedFrames(): number {
+    // The player is paced by its device; a clock bounded by what was written is the best guess.
+    const byClock = ((performance.now() - this.startTime) * this.format.sampleRate) / 1000;
+    return Math.max(0, Math.min(this.written - this.latencyFrames, Math.floor(byClock)));
+  }
+
+  async write(pcm: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    const stdin = this.child.stdin;
+    if (!stdin || this.closed) return;
+    this.written += framesOf(pcm.length, this.format.channels);
+    if (!stdin.write(pcm)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          stdin.off('drain', done);
+          this.child.off('exit', done);
+          resolve();
+        };
+        stdin.on('drain', done);
+        this.child.on('exit', done);
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.child.stdin?.destroy();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+  }
+}

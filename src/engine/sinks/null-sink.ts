@@ -1,0 +1,73 @@
+import { AudioSink, PcmFormat, framesOf } from './sink';
+
+/**
+ * Discards audio at real-time speed, like a device with a small buffer would. For headless
+ * use, the CLI without speakers, and tests. Its clock stops when it runs dry (as a device's
+ * does) and restarts with the next write.
+ */
+export class NullSink implements AudioSink {
+  readonly name = 'null';
+  readonly needsContinuousFeed = false;
+  readonly writeFrames: number;
+  private written = 0;
+  /** performance.now() at which frame `anchorFrame` was (virtually) played. */
+  private anchorTime = 0;
+  private anchorFrame = 0;
+  private running = false;
+  private closed = false;
+  private pendingTimer: NodeJS.Timeout | undefined;
+  private pendingResolve: (() => void) | undefined;
+
+  constructor(
+    readonly format: PcmFormat,
+    /** How far ahead of the virtual playhead writes may run. */
+    private readonly bufferFrames = Math.round(format.sampleRate * 0.1),
+  ) {
+    this.writeFrames = Math.max(256, Math.round(format.sampleRate / 40));
+  }
+
+  get writtenFrames(): number {
+    return this.written;
+  }
+
+  consumedFrames(): number {
+    if (!this.running) return this.written;
+    const played = this.anchorFrame + ((performance.now() - this.anchorTime) * this.format.sampleRate) / 1000;
+    if (played >= this.written) {
+      // Ran dry: the clock stops here and restarts with the next write.
+      this.running = false;
+      return this.written;
+    }
+    return Math.floor(played);
+  }
+
+  async write(pcm: Buffer): Promise<void> {
+    if (this.closed) return;
+    const consumed = this.consumedFrames();
+    if (!this.running) {
+      this.running = true;
+      this.anchorTime = performance.now();
+      this.anchorFrame = consumed;
+    }
+    this.written += framesOf(pcm.length, this.format.channels);
+    const ahead = this.written - this.consumedFrames();
+    if (ahead <= this.bufferFrames) return;
+    const waitMs = ((ahead - this.bufferFrames) * 1000) / this.format.sampleRate;
+    await new Promise<void>((resolve) => {
+      this.pendingResolve = resolve;
+      this.pendingTimer = setTimeout(() => {
+        this.pendingTimer = undefined;
+        this.pendingResolve = undefined;
+        resolve();
+      }, waitMs);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    this.pendingResolve?.();
+    this.pendingResolve = undefined;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * An audio output. Every sink takes interleaved signed 16-bit little-endian PCM in the format
+ * it was opened with, applies back-pressure through write(), and says how much of what was
+ * written has actually been heard (the position is derived from that, cmus-style, never from
+ * a wall clock of its own).
+ */
+
+export interface PcmFormat {
+  readonly sampleRate: number;
+  readonly channels: number;
+}
+
+export interface AudioSink {
+  /** For logs and stats, e.g. 'naudiodon: default', 'null', 'wav:/tmp/x.wav', 'aplay'. */
+  readonly name: string;
+  readonly format: PcmFormat;
+  /**
+   * True when the device must be fed continuously (a clocked device that would underflow):
+   * the engine then writes silence while paused or starved.
+   */
+  readonly needsContinuousFeed: boolean;
+  /** Preferred frames per write(); the engine writes pieces of about this size. */
+  readonly writeFrames: number;
+  /** Resolves when the sink accepted `pcm` (it may wait while the device queue is full). */
+  write(pcm: Buffer): Promise<void>;
+  /** Frames written so far that the listener has heard (written - still queued - latency). */
+  consumedFrames(): number;
+  /** Total frames written. */
+  readonly writtenFrames: number;
+  /** Stop and release the device. Audio still queued may be dropped. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function framesOf(bytes: number, channels: number): number {
+  return bytes / (channels * 2);
+}

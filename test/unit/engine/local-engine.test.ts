@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { once } from '../../../src/base/event';
+import { LocalEngine } from '../../../src/engine/local-engine';
+import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
+
+/** The engine in-process with the null and wav sinks (no child process, no device). */
+describe('engine: LocalEngine with the wav and null sinks', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-engine-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('wav sink: writes exactly the decoded PCM of a 16-bit track, header fixed up', async () => {
+    const source = path.join(dir, 'counter.wav');
+    const frames = 44_100 * 3 + 17;
+    writeWavS16(source, counterPcm(0, frames), 44_100, 2);
+    const out = path.join(dir, 'out.wav');
+    const engine = new LocalEngine({ sink: `wav:${out}`, pauseFadeMs: 0 });
+    try {
+      const ended = once(engine.onTrackEnded);
+      const loaded = await engine.load({ id: 't1', uri: source }, { autoplay: true });
+      assert.equal(loaded.format.sampleRate, 44_100);
+      assert.deepEqual(await ended, { trackId: 't1' });
+      assert.equal(engine.state, 'idle');
+    } finally {
+      engine.dispose();
+    }
+    const written = readWavS16(out);
+    assert.equal(written.sampleRate, 44_100);
+    assert.equal(written.channels, 2);
+    assert.deepEqual(counterRuns(written.pcm).runs, [{ start: 0, end: frames }]);
+  });
+
+  it('wav sink: two tracks preloaded join without a gap (gapless)', async () => {
+    const a = path.join(dir, 'a.wav');
+    const b = path.join(dir, 'b.wav');
+    writeWavS16(a, counterPcm(0, 50_000), 44_100, 2);
+    writeWavS16(b, counterPcm(50_000, 70_001), 44_100, 2);
+    const out = path.join(dir, 'gapless.wav');
+    const engine = new LocalEngine({ sink: `wav:${out}`, pauseFadeMs: 0 });
+    const started: string[] = [];
+    engine.onTrackStarted((t) => started.push(t.track.id));
+    try {
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'a', uri: a }, { autoplay: false });
+      await engine.preloadNext({ id: 'b', uri: b });
+      await engine.play();
+      assert.deepEqual(await ended, { trackId: 'b' });
+    } finally {
+      engine.dispose();
+    }
+    assert.deepEqual(started, ['b']);
+    const { runs, silentGapsInside } = counterRuns(readWavS16(out).pcm);
+    assert.deepEqual(runs, [{ start: 0, end: 120_001 }]);
+    assert.equal(silentGapsInside, 0);
+  });
+
+  it('null sink: plays in real time and reports the position at least 10 times a second', async () => {
+    const source = path.join(dir, 'one-second.wav');
+    writeWavS16(source, counterPcm(0, 44_100), 44_100, 2);
+    const engine = new LocalEngine({ sink: 'null' });
+    const reports: { positionMs: number; at: number }[] = [];
+    engine.onPosition((r) => reports.push({ positionMs: r.positionMs, at: r.at }));
+    try {
+      const ended = once(engine.onTrackEnded);
+      const started = Date.now();
+      await engine.load({ id: 'n', uri: source }, { autoplay: true });
+      await ended;
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed >= 900 && elapsed < 1600, `1 s of audio took ${elapsed} ms`);
+    } finally {
+      engine.dispose();
+    }
+    assert.ok(reports.length >= 9, `${reports.length} position reports`);
+    for (let i = 1; i < reports.length; i++) assert.ok(reports[i]!.positionMs >= reports[i - 1]!.positionMs, 'position never goes back');
+    const last = reports[reports.length - 1]!;
+    assert.ok(last.positionMs > 850, `last report ${last.positionMs} ms`);
+  });
+
+  it('null sink: pause holds the position; seek jumps there at once', async () => {
+    const source = path.join(dir, 'five-seconds.wav');
+    writeWavS16(source, counterPcm(0, 44_100 * 5), 44_100, 2);
+    const engine = new LocalEngine({ sink: 'null' });
+    let lastMs = 0;
+    engine.onPosition((r) => (lastMs = r.positionMs));
+    try {
+      await engine.load({ id: 'p', uri: source }, { autoplay: true });
+      await new Promise((r) => setTimeout(r, 400));
+      await engine.pause();
+      await new Promise((r) => setTimeout(r, 300));
+      const paused = lastMs;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(lastMs, paused, 'position frozen while paused');
+      assert.ok(paused > 250 && paused < 700, `paused at ${paused}`);
+      await engine.seek(3000);
+      await new Promise((r) => setTimeout(r, 120));
+      assert.ok(Math.abs(lastMs - 3000) < 5, `after seek ${lastMs}`);
+      assert.equal(engine.state, 'paused');
+      await engine.play();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(lastMs > 3300 && lastMs < 3700, `playing after seek ${lastMs}`);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
