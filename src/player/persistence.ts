@@ -60,28 +60,24 @@ export function loadSession(store: StateStore, log: Log): SessionFields | undefi
   }
   const queue: QueueItem[] = [];
   const seenIds = new Set<string>();
-  let currentIndex = typeof raw.currentIndex === 'number' && Number.isInteger(raw.currentIndex) ? raw.currentIndex : -1;
+  const savedIndex = typeof raw.currentIndex === 'number' && Number.isInteger(raw.currentIndex) ? raw.currentIndex : -1;
+  let currentIndex = -1;
   let dropped = 0;
   raw.queue.forEach((entry: unknown, index: number) => {
     const track = isRecord(entry) ? parseTrack(entry.track) : undefined;
     const id = isRecord(entry) && typeof entry.id === 'string' ? entry.id : undefined;
     if (track === undefined || id === undefined || seenIds.has(id)) {
       dropped++;
-      if (index === currentIndex) {
-        currentIndex = -1;
-      } else if (index < currentIndex) {
-        currentIndex--;
-      }
       return;
+    }
+    if (index === savedIndex) {
+      currentIndex = queue.length;
     }
     seenIds.add(id);
     queue.push({ id, track });
   });
   if (dropped > 0) {
     log(`Ignoring ${dropped} malformed item(s) of the stored queue`);
-  }
-  if (currentIndex < -1 || currentIndex >= queue.length) {
-    currentIndex = -1;
   }
   const volume = finiteAtLeastZero(raw.volume);
   const fields: SessionFields = {
