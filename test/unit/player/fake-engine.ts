@@ -49,6 +49,11 @@ export class FakeEngine implements AudioEngine {
       .reduce((a, b) => a + b, 0);
   }
 
+  /** A method, not a field, so assertions on it do not narrow its type for later lines. */
+  preloadedUri(): string | undefined {
+    return this.preloaded?.uri;
+  }
+
   /** Uris loaded, in order. */
   get loadedUris(): string[] {
     return this.calls.filter((c) => c.startsWith('load ')).map((c) => c.split(' ')[2]!);

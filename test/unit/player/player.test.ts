@@ -24,7 +24,7 @@ describe('Player', () => {
       assert.equal(player.snapshot.queueIndex, 0);
       assert.equal(player.snapshot.track?.uri, '/music/t0.flac');
       assert.deepEqual(engine.loadedUris, ['/music/t0.flac']);
-      assert.equal(engine.preloaded?.uri, '/music/t1.flac');
+      assert.equal(engine.preloadedUri(), '/music/t1.flac');
     });
 
     it('rejects a command invalid in the current state and changes nothing', async () => {
@@ -194,11 +194,11 @@ describe('Player', () => {
       assert.equal(player.snapshot.queueIndex, 1);
       assert.equal(player.state, 'playing');
       assert.deepEqual(engine.loadedUris, ['/music/t0.flac'], 'no reload: the engine switched by itself');
-      assert.equal(engine.preloaded?.uri, '/music/t2.flac');
+      assert.equal(engine.preloadedUri(), '/music/t2.flac');
       engine.finishTrack();
       await player.whenEngineIdle();
       assert.equal(player.snapshot.queueIndex, 2);
-      assert.equal(engine.preloaded, undefined);
+      assert.equal(engine.preloadedUri(), undefined);
       engine.finishTrack();
       await player.whenEngineIdle();
       assert.equal(player.state, 'stopped');
@@ -227,11 +227,11 @@ describe('Player', () => {
       player.setRepeat('one');
       await player.play();
       await player.whenEngineIdle();
-      assert.equal(engine.preloaded?.uri, '/music/t0.flac');
+      assert.equal(engine.preloadedUri(), '/music/t0.flac');
       engine.finishTrack();
       await player.whenEngineIdle();
       assert.equal(player.snapshot.queueIndex, 0);
-      assert.equal(engine.preloaded?.uri, '/music/t0.flac');
+      assert.equal(engine.preloadedUri(), '/music/t0.flac');
       await player.next();
       assert.equal(player.snapshot.queueIndex, 1);
     });
@@ -242,7 +242,7 @@ describe('Player', () => {
       player.setRepeat('all');
       await player.playAt(1);
       await player.whenEngineIdle();
-      assert.equal(engine.preloaded?.uri, '/music/t0.flac');
+      assert.equal(engine.preloadedUri(), '/music/t0.flac');
       engine.finishTrack();
       await player.whenEngineIdle();
       assert.equal(player.snapshot.queueIndex, 0);
@@ -256,13 +256,13 @@ describe('Player', () => {
       player.add(tracks(2));
       await player.playAt(1);
       await player.whenEngineIdle();
-      assert.equal(engine.preloaded, undefined);
+      assert.equal(engine.preloadedUri(), undefined);
       player.setRepeat('all');
       await player.whenEngineIdle();
-      assert.equal(engine.preloaded?.uri, '/music/t0.flac');
+      assert.equal(engine.preloadedUri(), '/music/t0.flac');
       player.setRepeat('off');
       await player.whenEngineIdle();
-      assert.equal(engine.preloaded, undefined);
+      assert.equal(engine.preloadedUri(), undefined);
       assert.equal(engine.calls.at(-1), 'preload none');
     });
 
@@ -274,7 +274,7 @@ describe('Player', () => {
       player.setStopAfterCurrent(true);
       await player.whenEngineIdle();
       assert.equal(player.snapshot.stopAfterCurrent, true);
-      assert.equal(engine.preloaded, undefined);
+      assert.equal(engine.preloadedUri(), undefined);
       engine.finishTrack();
       await player.whenEngineIdle();
       assert.equal(player.state, 'stopped');
@@ -282,7 +282,7 @@ describe('Player', () => {
       assert.equal(player.snapshot.queueIndex, 1);
       await player.play();
       assert.equal(engine.current?.uri, '/music/t1.flac');
-      assert.equal(engine.preloaded?.uri, '/music/t2.flac');
+      assert.equal(engine.preloadedUri(), '/music/t2.flac');
     });
   });
 
@@ -442,7 +442,7 @@ describe('Player', () => {
       await player.whenEngineIdle();
       player.insertNext([{ uri: '/music/jump.flac' }]);
       await player.whenEngineIdle();
-      assert.equal(engine.preloaded?.uri, '/music/jump.flac');
+      assert.equal(engine.preloadedUri(), '/music/jump.flac');
       engine.finishTrack();
       await player.whenEngineIdle();
       assert.equal(player.snapshot.track?.uri, '/music/jump.flac');
