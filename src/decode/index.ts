@@ -1,6 +1,7 @@
 import { FileByteSource } from './byte-source';
 import { codecOf, containerFromExtension, sniffContainer, type ContainerKind } from './sniff';
 import { DecodeError, type ByteSource, type Decoder } from './types';
+import { FlacDecoder } from './flac/decoder';
 import { WavDecoder } from './wav/decoder';
 
 export * from './types';
@@ -16,6 +17,7 @@ type Opener = (source: ByteSource) => Promise<Decoder>;
 
 const openers: Partial<Record<ContainerKind, Opener>> = {
   wav: (s) => WavDecoder.open(s),
+  flac: (s) => FlacDecoder.open(s),
 };
 
 /** Registered lazily by format modules so that importing index stays cheap. */

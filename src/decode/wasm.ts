@@ -1,0 +1,74 @@
+/**
+ * Lazy loaders for the wasm codecs. They are ES modules; a dynamic import keeps them out of
+ * the start-up path (only the formats actually played are loaded) and works from both the
+ * CommonJS bundle and tsx. The shapes below are the parts of their APIs this layer uses.
+ */
+
+export interface WasmDecoded {
+  channelData: Float32Array[];
+  samplesDecoded: number;
+  sampleRate: number;
+  errors?: { message: string }[];
+}
+
+export interface FlacWasm {
+  ready: Promise<void>;
+  reset(): Promise<void>;
+  free(): void;
+  decode(data: Uint8Array): Promise<WasmDecoded>;
+  flush(): Promise<WasmDecoded>;
+}
+
+export interface MpegWasm {
+  ready: Promise<void>;
+  reset(): Promise<void>;
+  free(): void;
+  decode(data: Uint8Array): WasmDecoded;
+  decodeFrame(frame: Uint8Array): WasmDecoded;
+}
+
+export interface VorbisWasm {
+  ready: Promise<void>;
+  reset(): Promise<void>;
+  free(): void;
+  decode(data: Uint8Array): Promise<WasmDecoded>;
+  flush(): Promise<WasmDecoded>;
+}
+
+export interface SyncAudioDecoder {
+  decode(data: Uint8Array | Uint8Array[]): { channelData: Float32Array[]; sampleRate: number };
+  flush(): { channelData: Float32Array[]; sampleRate: number };
+  free(): void;
+}
+
+export async function createFlacWasm(): Promise<FlacWasm> {
+  const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
+  const decoder = new FLACDecoder() as unknown as FlacWasm;
+  await decoder.ready;
+  return decoder;
+}
+
+export async function createMpegWasm(): Promise<MpegWasm> {
+  const { MPEGDecoder } = await import('mpg123-decoder');
+  // Gapless trimming is done by this layer from the LAME tag, identically after seeks.
+  const decoder = new MPEGDecoder({ enableGapless: false }) as unknown as MpegWasm;
+  await decoder.ready;
+  return decoder;
+}
+
+export async function createVorbisWasm(): Promise<VorbisWasm> {
+  const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
+  const decoder = new OggVorbisDecoder() as unknown as VorbisWasm;
+  await decoder.ready;
+  return decoder;
+}
+
+export async function createOpusWasm(): Promise<SyncAudioDecoder> {
+  const { decoder } = await import('@audio/decode-opus');
+  return (await decoder()) as SyncAudioDecoder;
+}
+
+export async function createAacWasm(asc: Uint8Array): Promise<SyncAudioDecoder> {
+  const { decoder } = await import('@audio/decode-aac');
+  return (await decoder({ asc })) as SyncAudioDecoder;
+}
