@@ -1,0 +1,121 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { once } from '../../../src/base/event';
+import { EngineClient } from '../../../src/engine/client';
+import { AlsaCapture, createAlsaCapture } from '../../support/alsa-capture';
+import { counterPcm, counterRuns, firstSoundingFrame, noisePcm, writeWavS16 } from '../../support/pcm-signals';
+
+/**
+ * Real output: the engine child process plays through naudiodon/PortAudio into ALSA's file
+ * plugin (platform facts §3), and the capture is compared with the source sample for sample.
+ * The file device runs ~64x real time, so long tracks play in about a second.
+ */
+
+const enginePath = path.resolve(__dirname, '../../../src/engine/main.ts');
+const RATE = 44_100;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('engine: real output through naudiodon into an ALSA file device', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let capture: AlsaCapture;
+  let client: EngineClient | undefined;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-alsa-test-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    capture = createAlsaCapture();
+    client = new EngineClient({ enginePath, sink: 'naudiodon', pauseFadeMs: 0, env: capture.env });
+  });
+  afterEach(async () => {
+    client?.dispose();
+    client = undefined;
+    await sleep(200);
+    capture.dispose();
+  });
+
+  it('plays a 16-bit track bit-exactly', async () => {
+    const frames = RATE * 3;
+    const source = noisePcm(frames, 2);
+    const file = path.join(dir, 'noise.wav');
+    writeWavS16(file, source, RATE, 2);
+    const engine = client!;
+    const ended = once(engine.onTrackEnded);
+    await engine.load({ id: 'noise', uri: file }, { autoplay: true });
+    assert.deepEqual(await withTimeout(ended, 20_000, 'the end of the track'), { trackId: 'noise' });
+    engine.dispose();
+    await sleep(200);
+    const captured = capture.readS16();
+    const start = firstSoundingFrame(captured, 2);
+    assert.ok(start >= 0, 'something was captured');
+    const body = captured.subarray(start * 2, (start + frames) * 2);
+    assert.equal(body.length, source.length, 'whole track captured');
+    const mismatch = body.findIndex((v, i) => v !== source[i]);
+    assert.equal(mismatch, -1, `first differing sample at ${mismatch}`);
+    assert.ok(captured.subarray((start + frames) * 2).every((v) => v === 0), 'only silence after the track');
+  });
+
+  it('pause and resume lose and repeat no sample', async () => {
+    const frames = RATE * 40;
+    const file = path.join(dir, 'counter-40s.wav');
+    writeWavS16(file, counterPcm(0, frames), RATE, 2);
+    const engine = client!;
+    const ended = once(engine.onTrackEnded);
+    await engine.load({ id: 'c', uri: file }, { autoplay: true });
+    await sleep(150);
+    await engine.pause();
+    assert.equal(engine.state, 'paused');
+    await sleep(300);
+    await engine.play();
+    await withTimeout(ended, 30_000, 'the end of the track');
+    const { runs, silentGapsInside } = counterRuns(capture.readS16());
+    assert.deepEqual(runs, [{ start: 0, end: frames }]);
+    assert.ok(silentGapsInside >= 1, 'the pause happened inside the track');
+  });
+
+  it('seek flushes and continues exactly at the target frame', async () => {
+    const frames = RATE * 40;
+    const file = path.join(dir, 'counter-seek.wav');
+    writeWavS16(file, counterPcm(0, frames), RATE, 2);
+    const engine = client!;
+    const ended = once(engine.onTrackEnded);
+    await engine.load({ id: 's', uri: file }, { autoplay: true });
+    await sleep(100);
+    await engine.seek(35_000);
+    await withTimeout(ended, 30_000, 'the end of the track');
+    const { runs } = counterRuns(capture.readS16());
+    const target = 35 * RATE;
+    assert.equal(runs.length, 2, JSON.stringify(runs));
+    assert.equal(runs[0]!.start, 0);
+    assert.ok(runs[0]!.end < target, `played ${runs[0]!.end} frames before the seek`);
+    assert.deepEqual(runs[1], { start: target, end: frames });
+  });
+
+  it('two preloaded tracks join bit-exactly (gapless)', async () => {
+    const a = path.join(dir, 'gap-a.wav');
+    const b = path.join(dir, 'gap-b.wav');
+    const framesA = RATE * 4 + 123;
+    const framesB = RATE * 3 + 7;
+    writeWavS16(a, counterPcm(0, framesA), RATE, 2);
+    writeWavS16(b, counterPcm(framesA, framesB), RATE, 2);
+    const engine = client!;
+    const started = once(engine.onTrackStarted);
+    const ended = once(engine.onTrackEnded);
+    await engine.load({ id: 'a', uri: a }, { autoplay: true });
+    await engine.preloadNext({ id: 'b', uri: b });
+    assert.equal((await withTimeout(started, 20_000, 'track b')).track.id, 'b');
+    assert.deepEqual(await withTimeout(ended, 20_000, 'the end'), { trackId: 'b' });
+    const { runs, silentGapsInside } = counterRuns(capture.readS16());
+    assert.deepEqual(runs, [{ start: 0, end: framesA + framesB }]);
+    assert.equal(silentGapsInside, 0);
+  });
+});

@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { once } from '../../../src/base/event';
+import type { PositionReport } from '../../../src/engine/api';
+import { EngineClient } from '../../../src/engine/client';
+import { counterPcm, writeWavS16 } from '../../support/pcm-signals';
+
+/**
+ * kill -9 the engine process mid-track: the client notices, restarts it and resumes the same
+ * track at the position that was being heard, in the same play/pause state, within 1 s.
+ * Uses the null sink, which is paced at real time like a sound card.
+ */
+
+const enginePath = path.resolve(__dirname, '../../../src/engine/main.ts');
+const RATE = 44_100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
+}
+
+/** Where the listener is now, from the last report (what a UI does). */
+function extrapolate(report: PositionReport, now: number): number {
+  return report.positionMs + (report.playing ? now - report.at : 0);
+}
+
+describe('engine: crash recovery (kill -9)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let file: string;
+  let client: EngineClient | undefined;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-crash-'));
+    file = path.join(dir, 'counter-20s.wav');
+    writeWavS16(file, counterPcm(0, RATE * 20), RATE, 2);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    client?.dispose();
+    client = undefined;
+  });
+
+  for (const playing of [true, false]) {
+    it(`resumes the same track at the same position, ${playing ? 'playing' : 'paused'}, within 1 s`, async () => {
+      const engine = (client = new EngineClient({ enginePath, sink: 'null' }));
+      let last: PositionReport | undefined;
+      engine.onPosition((r) => (last = r));
+      await engine.load({ id: 'k', uri: file }, { autoplay: true });
+      await engine.setVolume(0.5);
+      await sleep(1200);
+      if (!playing) {
+        await engine.pause();
+        await sleep(300);
+      }
+      const pid = engine.pid;
+      assert.ok(pid, 'engine running');
+      const killedAt = Date.now();
+      const heardAtKill = extrapolate(last!, killedAt);
+      const restarted = once(engine.onDidRestart);
+      process.kill(pid, 'SIGKILL');
+      await withTimeout(restarted, 3000, 'the restart');
+      const restartMs = Date.now() - killedAt;
+      assert.notEqual(engine.pid, pid);
+      assert.ok(restartMs < 1000, `restarted and resumed in ${restartMs} ms`);
+      // The first report from the new process, moved back by the time it has been playing.
+      const firstReport = await withTimeout(once(engine.onPosition), 2000, 'a position report');
+      const resumedAt = Date.now();
+      const expected = heardAtKill + (playing ? resumedAt - killedAt - restartMs : 0);
+      const actual = extrapolate(firstReport, resumedAt);
+      assert.equal(firstReport.trackId, 'k');
+      assert.equal(firstReport.playing, playing);
+      assert.equal(engine.state, playing ? 'playing' : 'paused');
+      if (process.env.PLAYHEAD_TEST_VERBOSE) console.error({ heardAtKill, expected, actual, restartMs });
+      assert.ok(Math.abs(actual - expected) <= 50, `resumed at ${actual.toFixed(0)} ms, heard ${expected.toFixed(0)} ms at the kill`);
+    });
+  }
+
+  it('gives up after repeated crashes with a clear error instead of looping', async () => {
+    const engine = (client = new EngineClient({ enginePath, sink: 'null', maxCrashes: 2, crashWindowMs: 30_000 }));
+    const errors: string[] = [];
+    engine.onError((e) => errors.push(`${e.kind}: ${e.message}`));
+    await engine.load({ id: 'k', uri: file }, { autoplay: true });
+    for (let i = 0; i < 2; i++) {
+      const restarted = once(engine.onDidRestart);
+      process.kill(engine.pid!, 'SIGKILL');
+      await withTimeout(restarted, 5000, `restart ${i + 1}`);
+    }
+    const failed = once(engine.onError);
+    process.kill(engine.pid!, 'SIGKILL');
+    const error = await withTimeout(failed, 5000, 'the crash error');
+    assert.equal(error.kind, 'crash');
+    assert.match(error.message, /crashed 3 times/);
+    await sleep(500);
+    assert.equal(engine.pid, undefined, 'not restarted again');
+    assert.equal(engine.state, 'idle');
+  });
+});
