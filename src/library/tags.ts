@@ -24,7 +24,7 @@ export function createTagReader(options: TagReaderOptions = {}): TagReader {
     // `duration: false`: MP3 (Xing/CBR), FLAC, WAV and MP4 give it from headers; Ogg would
     // need a read of the whole file, which a library scan cannot afford.
     const metadata = await parseFile(filePath, { skipCovers, duration: false });
-    const tags = tagsFromMetadata(metadata, filePath);
+    const tags = tagsFromMetadata(metadata);
     if (!skipCovers) return tags;
     const { hasCover: _unknown, ...rest } = tags;
     return rest;
@@ -34,11 +34,11 @@ export function createTagReader(options: TagReaderOptions = {}): TagReader {
 /** The default reader: tags, cheap duration, and whether there is cover art. */
 export const readTags: TagReader = createTagReader();
 
-export function tagsFromMetadata(metadata: IAudioMetadata, filePath = 'file'): TrackTags {
+export function tagsFromMetadata(metadata: IAudioMetadata): TrackTags {
   const { common, format } = metadata;
   if (format.hasAudio === false || (!format.sampleRate && !format.duration && !format.codec)) {
     // music-metadata is lenient: arbitrary bytes named .mp3 can "parse" with nothing found.
-    throw new Error(`no audio stream found in ${filePath}`);
+    throw new Error('no audio stream found');
   }
   const replayGain: ReplayGain = stripUndefined({
     trackGain: common.replaygain_track_gain?.dB ?? format.trackGain,
