@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { scanLibrary } from '../../../src/library/scanner';
+import { readCover } from '../../../src/library/tags';
+
+const media = path.resolve(__dirname, '../../fixtures/media');
+const manifestPath = path.join(media, 'manifest.json');
+
+interface TaggedFixture {
+  file: string;
+  kind: string;
+  tags: { artist: string; title: string; album: string; track: { no: number; of: number }; disk: { no: number; of: number }; year: number; genre: string };
+  cover: string | null;
+}
+
+/** Files made by ffmpeg (test/fixtures/generate.mjs), not by our own writer: a second opinion. */
+describe('library: the shared media fixtures', () => {
+  before(function () {
+    if (!existsSync(manifestPath)) this.skip();
+  });
+
+  it('reads the tagged fixtures as the manifest describes, covers included', async () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { tracks: TaggedFixture[]; broken: { file: string; expect: string }[] };
+    const result = await scanLibrary(media);
+    const tagged = manifest.tracks.filter((t) => t.kind === 'tagged');
+    assert.ok(tagged.length >= 3);
+    for (const fixture of tagged) {
+      const track = result.tracks.find((t) => path.basename(t.path) === fixture.file);
+      assert.ok(track, `${fixture.file} was scanned`);
+      const { tags } = track;
+      assert.deepEqual(
+        [tags.artist, tags.title, tags.album, tags.trackNumber, tags.trackTotal, tags.discNumber, tags.discTotal, tags.year, tags.genre],
+        [fixture.tags.artist, fixture.tags.title, fixture.tags.album, fixture.tags.track.no, fixture.tags.track.of, fixture.tags.disk.no, fixture.tags.disk.of, fixture.tags.year, [fixture.tags.genre]],
+        fixture.file,
+      );
+      assert.equal(tags.hasCover, fixture.cover !== null, `${fixture.file} cover`);
+      if (fixture.cover) {
+        const cover = await readCover(track.path);
+        assert.deepEqual(Buffer.from(cover!.data), readFileSync(path.join(media, fixture.cover)), `${fixture.file} cover bytes`);
+      }
+    }
+    // Files with no audio at all are skipped with a reason; the scan itself succeeds.
+    const skipped = new Map(result.skipped.map((s) => [path.basename(s.path), s]));
+    for (const name of ['empty.mp3', 'random-bytes.flac']) {
+      assert.equal(skipped.get(name)?.kind, 'unreadable-file', name);
+    }
+    assert.equal(skipped.get('manifest.json')?.kind, 'unsupported');
+  });
+});
