@@ -1,5 +1,7 @@
 import { Queue } from './queue';
-import { Random, ShuffleOrder } from './shuffle';
+import { MoveDirection, Random, ShuffleOrder } from './shuffle';
+
+export type { MoveDirection } from './shuffle';
 
 export type RepeatMode = 'off' | 'all' | 'one';
 
@@ -96,15 +98,18 @@ export class PlayOrder {
     return undefined;
   }
 
-  /** Makes the item current, in the queue and in the shuffle cycle. */
-  moveTo(id: string): boolean {
+  /**
+   * Makes the item current, in the queue and in the shuffle cycle. `direction`: 'forward' for
+   * an id from `following`, 'back' for one from `preceding`, 'jump' for anything else.
+   */
+  moveTo(id: string, direction: MoveDirection): boolean {
     const index = this.queue.indexOf(id);
     if (index < 0) {
       return false;
     }
     this.queue.setCurrent(index);
     if (this.shuffleOn) {
-      this.shuffleOrder.moveTo(id);
+      this.shuffleOrder.moveTo(id, direction);
     }
     return true;
   }

@@ -11,7 +11,7 @@ import {
   serializeSession,
   storageKeys,
 } from './persistence';
-import { AdvanceKind, PlayOrder, RepeatMode, repeatModes } from './play-order';
+import { AdvanceKind, MoveDirection, PlayOrder, RepeatMode, repeatModes } from './play-order';
 import { Queue } from './queue';
 import { accepted, CommandResult, rejected } from './result';
 import { realTimers, SaveScheduler, TimerHost } from './save-scheduler';
@@ -158,6 +158,18 @@ export class Player extends Disposable {
     return this.queue.toArray();
   }
 
+  /**
+   * What plays when the current track ends by itself (shuffle, repeat and stop-after-current
+   * applied): the track the engine has been asked to preload. For an "Up next" line.
+   */
+  peekNext(): QueueItem | undefined {
+    if (this.stopAfterCurrent || this.queue.currentIndex < 0) {
+      return undefined;
+    }
+    const id = this.order.following('auto');
+    return id === undefined ? undefined : this.queue.get(this.queue.indexOf(id));
+  }
+
   get history(): readonly HistoryEntry[] {
     return this.playHistory.entries;
   }
@@ -194,7 +206,7 @@ export class Player extends Disposable {
     if (id === undefined) {
       return rejected('empty-queue', 'The queue is empty.');
     }
-    await this.startItem(id, { autoplay: true, startMs: resumeAt, cause: 'play' });
+    await this.startItem(id, { autoplay: true, startMs: resumeAt, cause: 'play', direction: 'forward' });
     return accepted;
   }
 
@@ -274,7 +286,7 @@ export class Player extends Disposable {
       return rejected(this.queue.length === 0 ? 'empty-queue' : 'no-next', 'There is no next track.');
     }
     this.userStartedPlayback();
-    await this.goTo(id, 'next');
+    await this.goTo(id, 'next', 'forward');
     return accepted;
   }
 
@@ -296,7 +308,7 @@ export class Player extends Disposable {
       return rejected(this.queue.length === 0 ? 'empty-queue' : 'no-previous', 'There is no previous track.');
     }
     this.userStartedPlayback();
-    await this.goTo(id, 'previous');
+    await this.goTo(id, 'previous', 'back');
     return accepted;
   }
 
@@ -310,7 +322,7 @@ export class Player extends Disposable {
       return rejected('out-of-range', `No queue item at index ${index}.`);
     }
     this.userStartedPlayback();
-    await this.startItem(item.id, { autoplay: true, startMs: 0, cause: 'playAt' });
+    await this.startItem(item.id, { autoplay: true, startMs: 0, cause: 'playAt', direction: 'jump' });
     return accepted;
   }
 
@@ -433,11 +445,16 @@ export class Player extends Disposable {
     if (removedCurrent) {
       if (this.state === 'stopped') {
         if (successor !== undefined) {
-          this.order.moveTo(successor);
+          this.order.moveTo(successor, 'forward');
         }
         this.publish();
       } else if (successor !== undefined) {
-        void this.startItem(successor, { autoplay: this.wantsPlayback, startMs: 0, cause: 'current-removed' });
+        void this.startItem(successor, {
+          autoplay: this.wantsPlayback,
+          startMs: 0,
+          cause: 'current-removed',
+          direction: 'forward',
+        });
       } else {
         this.stopPlayback('current-removed');
         this.publish();
@@ -578,7 +595,7 @@ export class Player extends Disposable {
       this.advance('auto', 'preloaded-item-removed');
       return;
     }
-    this.order.moveTo(itemId);
+    this.order.moveTo(itemId, 'forward');
     this.currentRef = loaded.track;
     this.positionMs = 0;
     this.positionAt = this.now();
@@ -649,23 +666,23 @@ export class Player extends Disposable {
   }
 
   /** Next/Previous keep the transport state: playing plays, paused cues paused, stopped moves the cursor. */
-  private async goTo(id: string, cause: string): Promise<void> {
+  private async goTo(id: string, cause: string, direction: MoveDirection): Promise<void> {
     if (this.state === 'stopped') {
-      this.order.moveTo(id);
+      this.order.moveTo(id, direction);
       this.positionMs = 0;
       this.durationMs = this.queue.currentItem?.track.durationMs;
       this.publish();
       this.markDirty('session', this.saveDelayMs);
       return;
     }
-    await this.startItem(id, { autoplay: this.wantsPlayback, startMs: 0, cause });
+    await this.startItem(id, { autoplay: this.wantsPlayback, startMs: 0, cause, direction });
   }
 
   private async restartCurrent(): Promise<CommandResult> {
     if (this.durationMs === undefined) {
       // A stream cannot seek; reloading it is the restart.
       const item = this.queue.currentItem!;
-      await this.startItem(item.id, { autoplay: this.wantsPlayback, startMs: 0, cause: 'restart' });
+      await this.startItem(item.id, { autoplay: this.wantsPlayback, startMs: 0, cause: 'restart', direction: 'jump' });
       return accepted;
     }
     return this.seek(0);
@@ -679,7 +696,7 @@ export class Player extends Disposable {
       this.stopPlayback('stop-after-current');
       // Play continues with what would have come next.
       if (next !== undefined) {
-        this.order.moveTo(next);
+        this.order.moveTo(next, 'forward');
         this.durationMs = this.queue.currentItem?.track.durationMs;
       }
       this.publish();
@@ -694,7 +711,7 @@ export class Player extends Disposable {
       this.markDirty('session', this.saveDelayMs);
       return;
     }
-    void this.startItem(next, { autoplay: this.wantsPlayback, startMs: 0, cause });
+    void this.startItem(next, { autoplay: this.wantsPlayback, startMs: 0, cause, direction: 'forward' });
   }
 
   private trackFailed(ref: TrackRef, kind: string, message: string): void {
@@ -725,8 +742,11 @@ export class Player extends Disposable {
    * Makes `id` current and loads it. The state changes now; the engine call follows on the
    * chain. Resolves when the engine has the track (or it failed and was skipped).
    */
-  private startItem(id: string, options: { autoplay: boolean; startMs: number; cause: string }): Promise<void> {
-    if (!this.order.moveTo(id)) {
+  private startItem(
+    id: string,
+    options: { autoplay: boolean; startMs: number; cause: string; direction: MoveDirection },
+  ): Promise<void> {
+    if (!this.order.moveTo(id, options.direction)) {
       return Promise.resolve();
     }
     const item = this.queue.currentItem!;

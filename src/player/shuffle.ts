@@ -9,6 +9,8 @@
  */
 export type Random = () => number;
 
+export type MoveDirection = 'forward' | 'back' | 'jump';
+
 export class ShuffleOrder {
   private order: string[] = [];
   private position = -1;
@@ -79,35 +81,38 @@ export class ShuffleOrder {
   }
 
   /**
-   * Makes `id` the current item. The usual case is stepping one forward or back; an id from
-   * the next cycle starts that cycle; any other id (the user picked it) is moved right after
-   * the played part so the cycle stays a permutation and it is not played twice.
+   * Makes `id` the current item. `direction` says how the caller got there, because the same id
+   * can be both "one back" and "first of the next cycle":
+   * - forward: it is what `peekNext` named (the next in this cycle, or one of the next cycle);
+   * - back: it is what `peekPrevious` named;
+   * - jump: the user picked it. It moves right after the played part, so the cycle stays a
+   *   permutation and the rest of the cycle still plays once.
    */
-  moveTo(id: string): void {
-    if (this.order[this.position + 1] === id) {
-      this.position++;
+  moveTo(id: string, direction: MoveDirection): void {
+    if (this.order[this.position] === id) {
       return;
     }
-    if (this.position > 0 && this.order[this.position - 1] === id) {
+    if (direction === 'forward') {
+      if (this.order[this.position + 1] === id) {
+        this.position++;
+        return;
+      }
+      if (this.position === this.order.length - 1) {
+        const next = this.nextCycle();
+        if (next.includes(id)) {
+          this.order = [id, ...next.filter((other) => other !== id)];
+          this.position = 0;
+          this.upcomingCycle = undefined;
+          return;
+        }
+      }
+    } else if (direction === 'back' && this.position > 0 && this.order[this.position - 1] === id) {
       this.position--;
       return;
     }
     const index = this.order.indexOf(id);
     if (index < 0) {
       return;
-    }
-    if (index === this.position) {
-      return;
-    }
-    if (this.position === this.order.length - 1) {
-      // At the end of the cycle: moving on starts the next one.
-      const next = this.nextCycle();
-      if (next.includes(id)) {
-        this.order = [id, ...next.filter((other) => other !== id)];
-        this.position = 0;
-        this.upcomingCycle = undefined;
-        return;
-      }
     }
     this.order.splice(index, 1);
     if (index < this.position) {
