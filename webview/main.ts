@@ -1,0 +1,122 @@
+/**
+ * The player webview's entry point: builds the UI, connects it to the host and routes
+ * messages. Bundled by esbuild to dist/webview/main.js (browser, iife); imports nothing
+ * from Node or VS Code, only the shared protocol.
+ */
+import type { HostMessage, PlayerCommand, QueueItem, ViewState } from '../src/protocol/messages';
+import { el } from './dom';
+import { anchorTime } from './interpolate';
+import { indexAfterMove, moveItem } from './queue-edit';
+import { NowPlayingView } from './render/now-playing';
+import { QueueView } from './render/queue';
+import { SeekBar } from './render/seek-bar';
+import { TransportView } from './render/transport';
+import { HostConnection } from './vscode-api';
+
+interface SavedViewState {
+  filter: string;
+  scrollTop: number;
+}
+
+class PlayerApp {
+  private readonly host = new HostConnection((message) => this.onHostMessage(message));
+  private readonly saved = this.host.loadViewState<SavedViewState>({ filter: '', scrollTop: 0 });
+  private readonly nowPlaying = new NowPlayingView();
+  private readonly transport = new TransportView((command) => this.run(command));
+  private readonly seekBar = new SeekBar((positionMs) => this.run({ command: 'seek', positionMs }));
+  private readonly queue = new QueueView(
+    {
+      play: (index) => this.run({ command: 'playIndex', index }),
+      remove: (index) => this.run({ command: 'removeIndex', index }),
+      move: (from, to) => this.move(from, to),
+      playFolder: () => this.run({ command: 'playFolder' }),
+      viewStateChanged: (filter, scrollTop) => this.host.saveViewState({ filter, scrollTop } satisfies SavedViewState),
+    },
+    this.saved.filter,
+    this.saved.scrollTop,
+  );
+  private readonly notice = el('div', { class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true });
+  private noticeTimer = 0;
+
+  private state: ViewState | undefined;
+  private items: readonly QueueItem[] = [];
+  private queueVersion = -1;
+
+  constructor(root: HTMLElement) {
+    root.append(
+      el(
+        'div',
+        { class: 'player' },
+        this.nowPlaying.element,
+        el('div', { class: 'controls' }, this.seekBar.element, this.transport.element),
+        this.notice,
+      ),
+      this.queue.element,
+    );
+    // Stop animating while hidden (VS Code hides the page before it discards it).
+    document.addEventListener('visibilitychange', () => (document.hidden ? this.seekBar.pause() : this.seekBar.resume()));
+    window.addEventListener('error', (event) => this.host.log('error', `${event.message} (${event.filename}:${event.lineno})`));
+    window.addEventListener('unhandledrejection', (event) => this.host.log('error', `unhandled rejection: ${String(event.reason)}`));
+    this.host.ready();
+  }
+
+  private onHostMessage(message: HostMessage): void {
+    switch (message.type) {
+      case 'state':
+        this.onState(message.state);
+        return;
+      case 'position':
+        this.seekBar.sync(
+          { positionMs: message.positionMs, at: anchorTime(message.positionAt, Date.now()), playing: message.playing },
+          this.state?.durationMs,
+        );
+        return;
+      case 'queue':
+        if (message.version < this.queueVersion) return; // overtaken by a newer queue
+        this.queueVersion = message.version;
+        this.items = message.items;
+        this.queue.setItems(message.items);
+        return;
+      case 'reply':
+        return; // replies are consumed by HostConnection
+    }
+  }
+
+  private onState(state: ViewState): void {
+    // Ignore stale states (a slower update overtaken by a newer one).
+    if (this.state && state.version < this.state.version) return;
+    this.state = state;
+    this.nowPlaying.update(state);
+    this.transport.update(state);
+    this.seekBar.sync(
+      { positionMs: state.positionMs, at: anchorTime(state.positionAt, Date.now()), playing: state.state === 'playing' },
+      state.durationMs ?? state.track?.durationMs,
+    );
+    this.queue.setCurrent(state.currentIndex);
+    document.body.dataset.playback = state.state;
+  }
+
+  /** Reorders at once on screen; the host's next queue message confirms (or corrects) it. */
+  private move(from: number, to: number): void {
+    this.items = moveItem(this.items, from, to);
+    this.queue.setItems(this.items);
+    if (this.state) this.queue.setCurrent(indexAfterMove(this.state.currentIndex, from, to));
+    this.run({ command: 'move', from, to });
+  }
+
+  private run(command: PlayerCommand): void {
+    void this.host.command(command).then((result) => {
+      if (!result.ok && result.error) this.showNotice(result.error);
+    });
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+    window.clearTimeout(this.noticeTimer);
+    this.noticeTimer = window.setTimeout(() => (this.notice.hidden = true), 6000);
+  }
+}
+
+const root = document.getElementById('app');
+if (root) new PlayerApp(root);
