@@ -2,6 +2,7 @@ import { FileByteSource } from './byte-source';
 import { codecOf, containerFromExtension, sniffContainer, type ContainerKind } from './sniff';
 import { DecodeError, type ByteSource, type Decoder } from './types';
 import { FlacDecoder } from './flac/decoder';
+import { Mp3Decoder } from './mp3/decoder';
 import { WavDecoder } from './wav/decoder';
 
 export * from './types';
@@ -18,6 +19,7 @@ type Opener = (source: ByteSource) => Promise<Decoder>;
 const openers: Partial<Record<ContainerKind, Opener>> = {
   wav: (s) => WavDecoder.open(s),
   flac: (s) => FlacDecoder.open(s),
+  mp3: (s) => Mp3Decoder.open(s),
 };
 
 /** Registered lazily by format modules so that importing index stays cheap. */

@@ -1,0 +1,95 @@
+import { DecodeError, type ByteSource } from '../types';
+import { parseMpegHeader, sameStream, type MpegFrameHeader } from './frame-header';
+
+const SCAN_BYTES = 256 * 1024;
+
+/**
+ * Byte offset of every audio frame, built by walking frame headers (no decoding), lazily:
+ * only as far as playback or a seek has needed. It makes seeking exact (frame n starts at
+ * sample n × samplesPerFrame) and costs 8 bytes per frame (~2 MB for two hours).
+ */
+export class Mp3FrameIndex {
+  private offsets = new Float64Array(4096);
+  private count = 0;
+  private scannedTo: number;
+  private complete = false;
+
+  constructor(
+    private readonly source: ByteSource,
+    /** Offset of the first audio frame (after ID3v2 and the Xing/Info frame). */
+    firstFrame: number,
+    private readonly reference: MpegFrameHeader,
+  ) {
+    this.scannedTo = firstFrame;
+  }
+
+  get frames(): number {
+    return this.count;
+  }
+  get isComplete(): boolean {
+    return this.complete;
+  }
+  /** Byte just past the last indexed frame. */
+  get endByte(): number {
+    return this.scannedTo;
+  }
+
+  offset(frame: number): number {
+    return frame < this.count ? this.offsets[frame]! : this.scannedTo;
+  }
+
+  /** Index at least `frames` frames, or up to the end of the stream. */
+  async ensure(frames: number): Promise<void> {
+    while (!this.complete && this.count < frames) await this.scanBlock();
+  }
+
+  private async scanBlock(): Promise<void> {
+    const start = this.scannedTo;
+    const block = await this.source.read(start, SCAN_BYTES);
+    const size = this.source.size ?? Number.MAX_SAFE_INTEGER;
+    let p = 0;
+    while (p + 4 <= block.length) {
+      const h = parseMpegHeader(block, p);
+      if (!h || !sameStream(h, this.reference)) {
+        if (isTrailer(block, p, size - (start + p))) {
+          this.complete = true;
+          this.scannedTo = start + p;
+          return;
+        }
+        throw new DecodeError(
+          'corrupt',
+          `${this.source.uri}: MP3 stream is damaged at byte ${start + p} (no frame header after frame ${this.count})`,
+          { byte: start + p },
+        );
+      }
+      if (start + p + h.size > size) {
+        // The last frame is cut short: keep what is whole.
+        this.complete = true;
+        this.scannedTo = start + p;
+        return;
+      }
+      if (p + h.size > block.length && block.length === SCAN_BYTES) break; // continue in the next block
+      this.push(start + p);
+      p += h.size;
+    }
+    this.scannedTo = start + p;
+    if (block.length < SCAN_BYTES && start + p >= Math.min(size, start + block.length)) this.complete = true;
+    if (block.length - p < 4 && block.length < SCAN_BYTES) this.complete = true;
+  }
+
+  private push(offset: number): void {
+    if (this.count === this.offsets.length) {
+      const grown = new Float64Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[this.count++] = offset;
+  }
+}
+
+/** What may legitimately follow the last frame: tags, or a few stray bytes. */
+function isTrailer(b: Uint8Array, p: number, remaining: number): boolean {
+  const text = String.fromCharCode(...b.subarray(p, p + 8));
+  if (text.startsWith('TAG') || text.startsWith('APETAGEX') || text.startsWith('LYRICS') || text.startsWith('ID3')) return true;
+  return remaining < 4;
+}
