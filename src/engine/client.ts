@@ -1,4 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Emitter } from '../base/event';
 import { Disposable, toDisposable } from '../base/lifecycle';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
@@ -55,6 +57,15 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
   readonly timer: NodeJS.Timeout;
+}
+
+/** tsx's loader by absolute URL, so a .ts engine starts whatever the working directory. */
+function tsxLoader(): string {
+  try {
+    return pathToFileURL(createRequire(__filename).resolve('tsx')).href;
+  } catch {
+    return 'tsx';
+  }
 }
 
 /** Delay before the n-th restart inside the crash window. */
@@ -215,7 +226,7 @@ export class EngineClient extends Disposable implements AudioEngine {
   private spawn(): Promise<void> {
     const { enginePath } = this.options;
     const isTs = enginePath.endsWith('.ts');
-    const execArgv = [...(this.options.execArgv ?? (isTs ? ['--import', 'tsx'] : []))];
+    const execArgv = [...(this.options.execArgv ?? (isTs ? ['--import', tsxLoader()] : []))];
     const args = engineArgv({
       ...(this.options.sink !== undefined ? { sink: this.options.sink } : {}),
       ...(this.device !== undefined ? { device: this.device } : {}),

@@ -36,6 +36,8 @@ const POSITION_INTERVAL_MS = 50;
 const STATS_INTERVAL_MS = 1000;
 /** The pipe must stay empty this long while playing before we call it starvation. */
 const STARVED_AFTER_MS = 150;
+/** While playing, feed a clocked device silence only after the pipe was empty this long. */
+const FEED_SILENCE_AFTER_MS = 40;
 
 /** One opened track: its decoder and what the player was told about it. */
 interface Session {
@@ -125,6 +127,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private lastHeardSessionId: number | undefined;
   private readonly wake = new Signal();
   private outputRunning = false;
+  private lastYield = 0;
 
   constructor(options: LocalEngineOptions = {}) {
     super();
@@ -462,6 +465,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       if (this.override && this.override.untilDevice === Number.POSITIVE_INFINITY) this.override = { ...this.override, untilDevice: deviceStart };
       this.tracker.append({ deviceStart, frames: pieceFrames, sessionId: piece.sessionId, trackFrame: piece.frame, silent: false });
       await sink.write(pcm);
+      await this.yieldNow();
       if (this.playRequestedAt !== undefined) {
         this.firstPcmLatencyMs = performance.now() - this.playRequestedAt;
         this.playRequestedAt = undefined;
@@ -478,6 +482,19 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this.tracker.append({ deviceStart: sink.writtenFrames, frames: sink.writeFrames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
     }
     await sink.write(silenceS16(sink.writeFrames, sink.format.channels));
+    await this.yieldNow();
+  }
+
+  /**
+   * Sinks that accept writes at once (a file, a fast pipe) would let this loop run without
+   * ever returning to the event loop: commands and position reports would wait. Yield to it
+   * every few milliseconds.
+   */
+  private async yieldNow(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastYield < 8) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.lastYield = performance.now();
   }
 
   private async whileEmpty(sink: AudioSink): Promise<void> {
@@ -488,10 +505,12 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this.setState('starved');
       this._onUnderrun.fire({ trackId: this.heard?.loaded.track.id, at: Date.now() });
     }
-    if (sink.needsContinuousFeed) {
+    // A device queue holds ~100 ms: a short wait for the decoder needs no silence, and
+    // silence written now would delay the audio that is about to come.
+    if (sink.needsContinuousFeed && now - this.emptySince > FEED_SILENCE_AFTER_MS) {
       await this.writeSilence(sink);
     } else {
-      await Promise.race([this.pipe.waitForData(), this.wake.wait(), sleep(STARVED_AFTER_MS)]);
+      await Promise.race([this.pipe.waitForData(), this.wake.wait(), sleep(sink.needsContinuousFeed ? 5 : STARVED_AFTER_MS)]);
     }
   }
 

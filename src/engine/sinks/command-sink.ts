@@ -5,8 +5,8 @@ import { AudioSink, PcmFormat, framesOf } from './sink';
 
 /**
  * The fallback when naudiodon cannot load: pipe raw s16le into a command-line player found on
- * PATH. The player's own buffering is unknown, so the position assumes a fixed ~200 ms
- * between what was written and what is heard (plus the 64 KiB pipe).
+ * PATH. The player's own buffering is unknown, so the position assumes ~200 ms between what
+ * was written and what is heard, and at most the 64 KiB pipe + 500 ms.
  *
  * afplay (macOS) cannot read raw PCM from a pipe, so it is not a candidate; on macOS
  * naudiodon's CoreAudio build is the way.
@@ -55,6 +55,8 @@ export function findPlayerCommand(): { player: PlayerCommand; path: string } | u
 }
 
 const ASSUMED_LATENCY_MS = 200;
+/** aplay/paplay/pw-play buffer up to about this much themselves. */
+const MAX_PLAYER_BUFFER_MS = 500;
 
 export class CommandSink implements AudioSink {
   readonly name: string;
@@ -62,8 +64,10 @@ export class CommandSink implements AudioSink {
   readonly writeFrames: number;
   private readonly child: ChildProcess;
   private written = 0;
-  private readonly startTime = performance.now();
+  private anchorTime = performance.now();
+  private anchorFrame = 0;
   private readonly latencyFrames: number;
+  private readonly maxAheadFrames: number;
   private failure: Error | undefined;
   private closed = false;
 
@@ -73,6 +77,7 @@ export class CommandSink implements AudioSink {
     this.name = found.player.command;
     this.writeFrames = Math.round(format.sampleRate / 40);
     this.latencyFrames = Math.round((ASSUMED_LATENCY_MS * format.sampleRate) / 1000);
+    this.maxAheadFrames = Math.round(65_536 / (format.channels * 2) + (MAX_PLAYER_BUFFER_MS * format.sampleRate) / 1000);
     this.child = spawn(found.path, found.player.args(format), { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child.stderr?.resume();
     this.child.on('error', (error) => (this.failure = error));
@@ -87,9 +92,20 @@ export class CommandSink implements AudioSink {
   }
 
   consumedFrames(): number {
-    // The player is paced by its device; a clock bounded by what was written is the best guess.
-    const byClock = ((performance.now() - this.startTime) * this.format.sampleRate) / 1000;
-    return Math.max(0, Math.min(this.written - this.latencyFrames, Math.floor(byClock)));
+    // The player is paced by its device, whose buffering we cannot ask about. A clock bounded
+    // by what was written is the guess; the OS pipe plus the player's buffer cannot hold more
+    // than `maxAheadFrames`, which is a floor (and tracks devices faster than real time).
+    const now = performance.now();
+    const byClock = this.anchorFrame + ((now - this.anchorTime) * this.format.sampleRate) / 1000;
+    const floor = this.written - this.maxAheadFrames;
+    const ceiling = this.written - this.latencyFrames;
+    let consumed = Math.min(ceiling, byClock);
+    if (consumed < floor) consumed = floor;
+    if (consumed !== byClock) {
+      this.anchorFrame = consumed;
+      this.anchorTime = now;
+    }
+    return Math.max(0, Math.floor(consumed));
   }
 
   async write(pcm: Buffer): Promise<void> {

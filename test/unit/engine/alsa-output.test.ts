@@ -119,3 +119,38 @@ describe('engine: real output through naudiodon into an ALSA file device', funct
     assert.equal(silentGapsInside, 0);
   });
 });
+
+describe('engine: fallback through a command-line player (aplay) into the ALSA file device', function () {
+  this.timeout(60_000);
+
+  it('plays a 16-bit track bit-exactly through aplay', async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-pipe-test-'));
+    const capture = createAlsaCapture();
+    const logs: string[] = [];
+    // PATH without pw-play/paplay/ffplay candidates first is not controllable here; aplay is
+    // the only one installed on these machines (ffplay too, but it comes last).
+    const engine = new EngineClient({ enginePath, sink: 'pipe', pauseFadeMs: 0, env: capture.env, log: (_l, m) => logs.push(m) });
+    try {
+      const frames = RATE * 2;
+      const source = noisePcm(frames, 2, 99);
+      const file = path.join(dir, 'noise.wav');
+      writeWavS16(file, source, RATE, 2);
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'p', uri: file }, { autoplay: true });
+      await withTimeout(ended, 20_000, 'the end of the track');
+      engine.dispose();
+      await sleep(500);
+      assert.ok(logs.some((m) => /output: aplay/.test(m)), logs.join('\n'));
+      const captured = capture.readS16();
+      const start = firstSoundingFrame(captured, 2);
+      assert.ok(start >= 0, 'something was captured');
+      const body = captured.subarray(start * 2, (start + frames) * 2);
+      assert.equal(body.length, source.length, 'whole track captured');
+      assert.equal(body.findIndex((v, i) => v !== source[i]), -1);
+    } finally {
+      engine.dispose();
+      capture.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
