@@ -776,12 +776,9 @@ export class Player extends Disposable {
       if (ref !== this.currentRef) {
         return;
       }
-      if (loaded.durationMs !== undefined) {
-        this.durationMs = loaded.durationMs;
-      } else if (loaded.durationMs === undefined && item.track.durationMs === undefined) {
-        this.durationMs = undefined;
-      }
-      if (options.autoplay) {
+      this.durationMs = loaded.durationMs ?? item.track.durationMs;
+      // History counts starts from the top; resuming a restored track mid-way is not a new play.
+      if (options.autoplay && options.startMs === 0) {
         this.recordHistory(item.track);
       }
       this.publish();
