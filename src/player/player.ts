@@ -99,6 +99,7 @@ export class Player extends Disposable {
   private consecutiveFailures = 0;
 
   private version = 0;
+  private announcedQueueVersion: number;
   private current: PlayerSnapshot;
   private engineCalls: Promise<void> = Promise.resolve();
 
@@ -133,6 +134,7 @@ export class Player extends Disposable {
 
     this.restore();
     this.current = this.buildSnapshot();
+    this.announcedQueueVersion = this.current.queueVersion;
 
     this._register(this.engine.onDidChangeState((state) => this.onEngineState(state)));
     this._register(this.engine.onPosition((report) => this.onEnginePosition(report)));
@@ -410,7 +412,8 @@ export class Player extends Disposable {
     }
     const items = this.queue.add(tracks);
     this.order.onAdded(items.map((item) => item.id));
-    this.queueChanged();
+    this.queueEdited();
+    this.publish();
     return items;
   }
 
@@ -421,7 +424,8 @@ export class Player extends Disposable {
     }
     const items = this.queue.insertNext(tracks);
     this.order.onInsertedNext(items.map((item) => item.id));
-    this.queueChanged();
+    this.queueEdited();
+    this.publish();
     return items;
   }
 
@@ -441,24 +445,25 @@ export class Player extends Disposable {
     const successor = currentId !== undefined && ids.has(currentId) ? this.order.following('skip', ids) : undefined;
     const { removedCurrent } = this.queue.remove(indices);
     this.order.onRemoved(ids);
-    this.queueChanged();
-    if (removedCurrent) {
-      if (this.state === 'stopped') {
-        if (successor !== undefined) {
-          this.order.moveTo(successor, 'forward');
-        }
-        this.publish();
-      } else if (successor !== undefined) {
-        void this.startItem(successor, {
-          autoplay: this.wantsPlayback,
-          startMs: 0,
-          cause: 'current-removed',
-          direction: 'forward',
-        });
-      } else {
-        this.stopPlayback('current-removed');
-        this.publish();
+    this.queueEdited();
+    if (!removedCurrent) {
+      this.publish();
+    } else if (this.state === 'stopped') {
+      if (successor !== undefined) {
+        this.order.moveTo(successor, 'forward');
       }
+      this.publish();
+    } else if (successor !== undefined) {
+      // startItem publishes: no snapshot shows "playing" without a track in between.
+      void this.startItem(successor, {
+        autoplay: this.wantsPlayback,
+        startMs: 0,
+        cause: 'current-removed',
+        direction: 'forward',
+      });
+    } else {
+      this.stopPlayback('current-removed');
+      this.publish();
     }
     return accepted;
   }
@@ -471,7 +476,8 @@ export class Player extends Disposable {
     if (!this.queue.move(from, to)) {
       return rejected('out-of-range', `Cannot move ${from} to ${to}.`);
     }
-    this.queueChanged();
+    this.queueEdited();
+    this.publish();
     return accepted;
   }
 
@@ -488,10 +494,9 @@ export class Player extends Disposable {
     }
     this.error = undefined;
     if (!wasEmpty) {
-      this.queueChanged();
-    } else {
-      this.publish();
+      this.queueEdited();
     }
+    this.publish();
     return accepted;
   }
 
@@ -868,9 +873,8 @@ export class Player extends Disposable {
     return this.durationMs === undefined ? estimate : Math.min(this.durationMs, estimate);
   }
 
-  private queueChanged(): void {
-    this.onDidChangeQueueEmitter.fire({ version: this.queue.version, length: this.queue.length });
-    this.publish();
+  /** After an edit of the queue's items; the caller publishes (which announces the edit). */
+  private queueEdited(): void {
     this.markDirty('session', this.saveDelayMs);
     this.syncPreloadSoon();
   }
@@ -886,6 +890,11 @@ export class Player extends Disposable {
     }
     this.current = this.buildSnapshot();
     this.onDidChangeSnapshotEmitter.fire(this.current);
+    // After the snapshot, so a queue listener reading `snapshot` sees the same queue version.
+    if (this.current.queueVersion !== this.announcedQueueVersion) {
+      this.announcedQueueVersion = this.current.queueVersion;
+      this.onDidChangeQueueEmitter.fire({ version: this.current.queueVersion, length: this.current.queueLength });
+    }
   }
 
   private buildSnapshot(): PlayerSnapshot {

@@ -103,9 +103,25 @@ describe('Player (property-based)', () => {
           let trackSerial = 0;
           let lastVersion = player.snapshot.version;
           const badTransitions: string[] = [];
+          // Every published snapshot, not only the last of a step, must be consistent.
+          const badSnapshots: string[] = [];
           player.onDidChangeSnapshot((s) => {
-            assert.ok(s.version > lastVersion, `version ${s.version} after ${lastVersion}`);
+            if (s.version <= lastVersion) {
+              badSnapshots.push(`version ${s.version} after ${lastVersion}`);
+            }
             lastVersion = s.version;
+            try {
+              checkSnapshot(s, player.getQueue().map((i) => i.track));
+            } catch (error) {
+              badSnapshots.push(String(error));
+            }
+          });
+          let queueVersion = player.snapshot.queueVersion;
+          player.onDidChangeQueue((change) => {
+            if (change.version <= queueVersion || change.version !== player.snapshot.queueVersion) {
+              badSnapshots.push(`queue version ${change.version} after ${queueVersion}`);
+            }
+            queueVersion = change.version;
           });
           player.onDidChangeState(({ from, to, cause }) => {
             if (!isAllowedTransition(from, to)) {
@@ -223,6 +239,7 @@ describe('Player (property-based)', () => {
 
             checkSnapshot(player.snapshot, player.getQueue().map((i) => i.track));
             assert.deepEqual(badTransitions, []);
+            assert.deepEqual(badSnapshots, []);
             if (settle) {
               checkEngineAgrees(player, engine);
               // Skipping broken tracks is bounded: never more loads than tracks in a step.
