@@ -93,7 +93,7 @@ class PlayerApp {
       state.durationMs ?? state.track?.durationMs,
     );
     this.queue.setCurrent(state.currentIndex);
-    document.body.dataset.playback = state.state;
+    this.queue.setPlaying(state.state === 'playing' || state.state === 'buffering');
   }
 
   /** Reorders at once on screen; the host's next queue message confirms (or corrects) it. */

@@ -8,7 +8,7 @@
  * is off while filtered (a move among hidden tracks would be invisible).
  */
 import type { QueueItem } from '../../src/protocol/messages';
-import { el, icon, iconButton, setAttr, setText } from '../dom';
+import { el, icon, iconButton, setAttr, setIcon, setText } from '../dom';
 import { filterIndices, searchKey } from '../filter';
 import { formatTime } from '../format';
 import { computeWindow, dropIndex, scrollToReveal } from '../virtual-window';
@@ -75,6 +75,9 @@ export class QueueView {
   private current = -1;
   /** Focused row, as a position in the shown list (not a queue index). */
   private focused = 0;
+  /** No row looks selected until the user picks one (click, keyboard). */
+  private hasSelection = false;
+  private playing = false;
   private rows: Row[] = [];
   private viewportHeight = 0;
   private frame = 0;
@@ -96,6 +99,15 @@ export class QueueView {
       'section',
       { class: 'queue', 'aria-labelledby': 'queue-heading' },
       el('header', { class: 'queue-header' }, el('h2', { id: 'queue-heading' }, 'Queue'), this.count, filterBox),
+      el(
+        'div',
+        { class: 'queue-columns', 'aria-hidden': 'true' },
+        el('span', { class: 'cell number' }, '#'),
+        el('span', { class: 'cell title' }, 'Title'),
+        el('span', { class: 'cell artist' }, 'Artist'),
+        el('span', { class: 'cell album' }, 'Album'),
+        el('span', { class: 'cell duration' }, el('span', { class: 'codicon codicon-clock', title: 'Duration' })),
+      ),
       el('div', { class: 'queue-body' }, this.list, this.empty),
       this.status,
     );
@@ -123,7 +135,10 @@ export class QueueView {
       this.persist();
     });
     this.list.addEventListener('keydown', (event) => this.onKeyDown(event));
-    this.list.addEventListener('focus', () => this.renderNow());
+    this.list.addEventListener('focus', () => {
+      this.hasSelection = true;
+      this.renderNow();
+    });
     this.list.addEventListener('blur', () => this.renderNow());
     this.list.addEventListener('dblclick', (event) => {
       const index = this.indexFromEvent(event);
@@ -160,6 +175,13 @@ export class QueueView {
     // Follow the playing track only when the user was looking at it.
     const position = this.positionOf(index);
     if (wasInView && position >= 0) this.list.scrollTop = scrollToReveal(position, this.list.scrollTop, this.viewport(), ROW_HEIGHT);
+    this.renderNow();
+  }
+
+  /** Whether the current track is playing (its row shows play) or not (pause). */
+  setPlaying(playing: boolean): void {
+    if (playing === this.playing) return;
+    this.playing = playing;
     this.renderNow();
   }
 
@@ -262,7 +284,7 @@ export class QueueView {
       this.fillRow(row, index, position, shown);
       const isFocused = position === focusedPosition;
       row.element.classList.toggle('focused', isFocused);
-      setAttr(row.element, 'aria-selected', String(position === this.focused));
+      setAttr(row.element, 'aria-selected', String(this.hasSelection && position === this.focused));
       if (isFocused) activeId = row.element.id;
     }
     setAttr(this.list, 'aria-activedescendant', activeId);
@@ -313,11 +335,16 @@ export class QueueView {
     setAttr(row.element, 'aria-current', isCurrent ? 'true' : undefined);
     row.element.classList.toggle('current', isCurrent);
     if (isCurrent) {
-      if (!row.number.firstElementChild) {
+      const glyph = this.playing ? 'play' : 'debug-pause';
+      let current = row.number.firstElementChild as HTMLElement | null;
+      if (!current) {
         row.number.textContent = '';
-        row.number.append(icon('play', 'now-playing-icon'));
+        current = row.number.appendChild(icon(glyph, 'now-playing-icon'));
       }
+      setIcon(current, glyph);
+      setAttr(row.number, 'aria-label', this.playing ? 'Playing' : 'Current track');
     } else {
+      setAttr(row.number, 'aria-label', undefined);
       setText(row.number, String(index + 1));
     }
   }
@@ -372,6 +399,7 @@ export class QueueView {
 
   private focusPosition(position: number): void {
     this.focused = position;
+    this.hasSelection = true;
     this.list.scrollTop = scrollToReveal(position, this.list.scrollTop, this.viewport(), ROW_HEIGHT);
     this.renderNow();
   }
@@ -413,6 +441,7 @@ export class QueueView {
     const position = this.positionOf(index);
     if (position < 0) return;
     this.focused = position;
+    this.hasSelection = true;
     // Focus without scrolling the list to where the browser thinks the focus is.
     this.list.focus({ preventScroll: true });
     this.renderNow();

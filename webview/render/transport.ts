@@ -20,7 +20,7 @@ export class TransportView {
   private readonly stop = iconButton('debug-stop', 'Stop');
   private readonly repeat = iconButton('sync', 'Repeat: off', 'toggle repeat');
   private readonly repeatBadge = el('span', { class: 'badge', 'aria-hidden': 'true' }, '1');
-  private readonly favorite = iconButton('heart', 'Favorite', 'toggle');
+  private readonly favorite = iconButton('heart', 'Favorite', 'favorite');
   private readonly mute = iconButton('unmute', 'Mute');
   private readonly volume = el('input', {
     type: 'range',

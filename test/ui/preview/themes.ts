@@ -54,6 +54,7 @@ export const THEMES: Record<ThemeName, { bodyClass: string; kind: string; vars: 
       'inputValidation-errorBackground': '#5a1d1d',
       'inputValidation-errorBorder': '#be1100',
       'textLink-foreground': '#4daafc',
+      'charts-red': '#f14c4c',
     },
   },
   light: {
@@ -98,6 +99,7 @@ export const THEMES: Record<ThemeName, { bodyClass: string; kind: string; vars: 
       'inputValidation-errorBackground': '#f2dede',
       'inputValidation-errorBorder': '#be1100',
       'textLink-foreground': '#005fb8',
+      'charts-red': '#e51400',
     },
   },
   hc: {
@@ -134,6 +136,7 @@ export const THEMES: Record<ThemeName, { bodyClass: string; kind: string; vars: 
       'inputValidation-errorBackground': '#000000',
       'inputValidation-errorBorder': '#f38518',
       'textLink-foreground': '#21a6ff',
+      'charts-red': '#f14c4c',
     },
   },
 };
