@@ -3,6 +3,7 @@ import { codecOf, containerFromExtension, sniffContainer, type ContainerKind } f
 import { DecodeError, type ByteSource, type Decoder } from './types';
 import { FlacDecoder } from './flac/decoder';
 import { Mp3Decoder } from './mp3/decoder';
+import { OggDecoder } from './ogg/decoder';
 import { WavDecoder } from './wav/decoder';
 
 export * from './types';
@@ -20,6 +21,8 @@ const openers: Partial<Record<ContainerKind, Opener>> = {
   wav: (s) => WavDecoder.open(s),
   flac: (s) => FlacDecoder.open(s),
   mp3: (s) => Mp3Decoder.open(s),
+  'ogg-vorbis': (s) => OggDecoder.open(s),
+  'ogg-opus': (s) => OggDecoder.open(s),
 };
 
 /** Registered lazily by format modules so that importing index stays cheap. */

@@ -1,0 +1,123 @@
+import { DecodeError } from '../types';
+
+/** What the Ogg layer needs from a codec living inside it. */
+export interface OggCodec {
+  readonly codec: 'vorbis' | 'opus';
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** Granule positions minus this = track frames (Opus pre-skip; 0 for Vorbis). */
+  readonly granuleOffset: number;
+  /** How far before a seek target decoding must start for exact output. */
+  readonly preroll: number;
+  /** Forget all decoder state (after a seek); headers stay known. */
+  restart(): Promise<void>;
+  decode(packets: Uint8Array[]): { channelData: Float32Array[]; samplesDecoded: number; errors?: { message: string }[] };
+  free(): void;
+}
+
+export const headerPacketCount = { vorbis: 3, opus: 2 } as const;
+
+export function identifyOggCodec(first: Uint8Array): 'vorbis' | 'opus' | undefined {
+  const text = String.fromCharCode(...first.subarray(0, 8));
+  if (text === 'OpusHead') return 'opus';
+  if (first[0] === 1 && text.slice(1, 7) === 'vorbis') return 'vorbis';
+  return undefined;
+}
+
+interface VorbisInner {
+  ready: Promise<void>;
+  reset(): Promise<void>;
+  free(): void;
+  sendSetupHeader(data: Uint8Array): void;
+  initDsp(): void;
+  decodePackets(packets: Uint8Array[]): { channelData: Float32Array[]; samplesDecoded: number; errors: { message: string }[] };
+}
+
+/**
+ * Vorbis via @wasm-audio-decoders/ogg-vorbis. Its public class parses Ogg itself and cannot
+ * restart mid-stream, so we drive its packet-level decoder (`_decoder`: sendSetupHeader,
+ * initDsp, decodePackets) with packets we assembled. Pinned by package-lock; the
+ * vorbis.test.ts suite fails loudly if that inner API changes.
+ */
+export async function createVorbisCodec(headers: Uint8Array[], uri: string): Promise<OggCodec> {
+  const ident = headers[0]!;
+  const channels = ident[11]!;
+  const sampleRate = new DataView(ident.buffer, ident.byteOffset).getUint32(12, true);
+  if (!channels || !sampleRate) throw new DecodeError('corrupt', `${uri}: invalid Vorbis identification header`);
+  const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
+  const outer = new OggVorbisDecoder() as unknown as { _decoder: VorbisInner; ready: Promise<void> };
+  await outer.ready;
+  const inner = outer._decoder;
+  if (!inner || typeof inner.decodePackets !== 'function') {
+    throw new DecodeError('unsupported', `${uri}: this @wasm-audio-decoders/ogg-vorbis version lacks the packet decoder`);
+  }
+  const setup = () => {
+    // The comment header is not needed for decoding (the library substitutes an empty one).
+    inner.sendSetupHeader(headers[0]!);
+    inner.sendSetupHeader(headers[2]!);
+    inner.initDsp();
+  };
+  setup();
+  return {
+    codec: 'vorbis',
+    sampleRate,
+    channels,
+    granuleOffset: 0,
+    // Vorbis output is exact from the second packet after a restart: start one page early.
+    preroll: 0,
+    async restart() {
+      await inner.reset();
+      setup();
+    },
+    decode: (packets) => inner.decodePackets(packets),
+    free: () => inner.free(),
+  };
+}
+
+interface OpusPacketDecoder {
+  configure(options: Record<string, unknown>): void;
+  decodeFrames(frames: Uint8Array[]): { channelData: Float32Array[]; samplesDecoded: number; errors: { message: string }[] };
+  unconfigure(): void;
+  free(): void;
+}
+
+/** Opus via @audio/decode-opus's packet decoder (libopus). Always 48 kHz output. */
+export async function createOpusCodec(headers: Uint8Array[], uri: string): Promise<OggCodec> {
+  const head = headers[0]!;
+  if (head.length < 19) throw new DecodeError('corrupt', `${uri}: OpusHead too short`);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const channels = head[9]!;
+  const preSkip = view.getUint16(10, true);
+  const outputGain = view.getInt16(16, true);
+  const family = head[18]!;
+  const options: Record<string, unknown> = { sampleRate: 48000, channels, outputGain, preSkip: 0 };
+  if (family !== 0) {
+    if (head.length < 21 + channels) throw new DecodeError('corrupt', `${uri}: OpusHead channel mapping too short`);
+    options.streamCount = head[19];
+    options.coupledStreamCount = head[20];
+    options.channelMappingTable = [...head.subarray(21, 21 + channels)];
+  }
+  const { createOpusDecoder } = await import('@audio/decode-opus/core');
+  const decoder = (await createOpusDecoder()) as unknown as OpusPacketDecoder;
+  try {
+    decoder.configure(options);
+  } catch (error) {
+    decoder.free();
+    throw new DecodeError('unsupported', `${uri}: Opus stream not supported: ${(error as Error).message}`);
+  }
+  return {
+    codec: 'opus',
+    sampleRate: 48000,
+    channels,
+    // Pre-skip is trimmed here (decoder configured with 0) so that seeks and full decodes
+    // place samples identically.
+    granuleOffset: preSkip,
+    // RFC 7845 §4.6: decode at least 80 ms before the target to converge.
+    preroll: 3840,
+    async restart() {
+      decoder.configure(options); // configure() recreates the libopus state
+    },
+    decode: (packets) => decoder.decodeFrames(packets),
+    free: () => decoder.free(),
+  };
+}

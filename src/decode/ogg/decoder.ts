@@ -1,0 +1,225 @@
+import { PcmQueue } from '../pcm-queue';
+import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
+import { createOpusCodec, createVorbisCodec, headerPacketCount, identifyOggCodec, type OggCodec } from './codecs';
+import { findPage, PacketAssembler, type OggPage } from './page';
+import { OggPageReader } from './page-reader';
+
+const WINDOW = 80 * 1024;
+
+/**
+ * Ogg Vorbis and Ogg Opus. We read pages and assemble packets ourselves and hand packets to
+ * the codec, which lets a seek restart anywhere: bisect on page granule positions to the
+ * last page ending at or before (target − pre-roll), restart the codec (headers are kept),
+ * decode from that page and drop output before the target.
+ *
+ * Timeline: a page's granule position is the sample count at the end of the last packet
+ * completed on it, so after the first page with a granule the codec's output ends exactly
+ * there; from then on output is contiguous. The end is trimmed to the last granule.
+ */
+export class OggDecoder implements Decoder {
+  readonly format: AudioFormat;
+  private readonly queue: PcmQueue;
+  private readonly packets = new PacketAssembler();
+  private reader: OggPageReader;
+  /** Track frame where the next output begins, once aligned. */
+  private outPos: number | undefined;
+  private pending: Float32Array[][] = [];
+  private atEnd = false;
+  private reportedShort = false;
+  private lastByte = 0;
+  private disposed = false;
+
+  private constructor(
+    private readonly source: ByteSource,
+    private readonly codec: OggCodec,
+    private readonly serial: number,
+    private readonly dataStart: number,
+    totalFrames: number | undefined,
+  ) {
+    this.format = {
+      codec: codec.codec,
+      sampleRate: codec.sampleRate,
+      channels: codec.channels,
+      totalFrames,
+      bitsPerSample: undefined,
+      lossless: false,
+    };
+    this.queue = new PcmQueue(codec.channels, totalFrames);
+    this.reader = new OggPageReader(source, dataStart, serial);
+  }
+
+  static async open(source: ByteSource): Promise<OggDecoder> {
+    const reader = new OggPageReader(source, 0, undefined);
+    const first = await reader.next();
+    if (!first) throw new DecodeError(source.size === 0 ? 'empty' : 'corrupt', `${source.uri}: no Ogg page found`, { byte: 0 });
+    const assembler = new PacketAssembler();
+    const headers = assembler.push(first);
+    const kind = headers[0] && identifyOggCodec(headers[0]);
+    if (!kind) throw new DecodeError('unsupported', `${source.uri}: Ogg stream holds neither Vorbis nor Opus`);
+    const serial = first.serial;
+    while (headers.length < headerPacketCount[kind]) {
+      const page = await reader.next();
+      if (!page) throw new DecodeError('truncated', `${source.uri}: file ends inside the ${kind} headers`, { byte: reader.position });
+      if (page.serial !== serial) continue;
+      headers.push(...assembler.push(page));
+    }
+    // Audio always starts on a fresh page after the headers.
+    const dataStart = reader.position;
+    const codec = kind === 'vorbis' ? await createVorbisCodec(headers, source.uri) : await createOpusCodec(headers, source.uri);
+    try {
+      const last = await lastGranule(source, serial);
+      const total = last === undefined ? undefined : Math.max(0, last - codec.granuleOffset);
+      return new OggDecoder(source, codec, serial, dataStart, total);
+    } catch (error) {
+      codec.free();
+      throw error;
+    }
+  }
+
+  async read(): Promise<PcmChunk | null> {
+    this.assertLive();
+    for (;;) {
+      const chunk = this.queue.take();
+      if (chunk) return chunk;
+      if (this.atEnd) return this.endOfStream();
+      await this.decodePage();
+    }
+  }
+
+  private endOfStream(): null {
+    const total = this.format.totalFrames;
+    const reached = this.outPos ?? 0;
+    if (total !== undefined && reached < total && !this.reportedShort) {
+      this.reportedShort = true;
+      throw new DecodeError('truncated', `${this.source.uri}: Ogg stream ends at frame ${reached} of ${total} (byte ${this.lastByte})`, {
+        byte: this.lastByte,
+        frame: reached,
+      });
+    }
+    return null;
+  }
+
+  private async decodePage(): Promise<void> {
+    let page: OggPage | null;
+    try {
+      page = await this.reader.next();
+    } catch (error) {
+      if (error instanceof DecodeError) throw new DecodeError(error.code, `${error.message} (after frame ${this.outPos ?? 0})`, { ...error.at, frame: this.outPos });
+      throw error;
+    }
+    if (!page) {
+      this.atEnd = true;
+      return;
+    }
+    this.lastByte = page.offset + page.size;
+    const packets = this.packets.push(page);
+    if (packets.length) {
+      const decoded = this.codec.decode(packets);
+      if (decoded.errors?.length) {
+        throw new DecodeError('corrupt', `${this.source.uri}: ${this.codec.codec} decode error in the page at byte ${page.offset}: ${decoded.errors[0]!.message}`, {
+          byte: page.offset,
+          frame: this.outPos,
+        });
+      }
+      if (decoded.samplesDecoded > 0) this.pending.push(decoded.channelData);
+    }
+    if (this.outPos === undefined && page.granule !== -1) {
+      const pendingFrames = this.pending.reduce((n, c) => n + c[0]!.length, 0);
+      this.outPos = page.granule - this.codec.granuleOffset - pendingFrames;
+    }
+    if (this.outPos !== undefined) {
+      for (const data of this.pending) this.outPos = this.queue.push(this.outPos, data);
+      this.pending = [];
+    }
+    if (page.eos) this.atEnd = true;
+  }
+
+  async seek(frame: number): Promise<void> {
+    this.assertLive();
+    const total = this.format.totalFrames ?? Number.MAX_SAFE_INTEGER;
+    const target = Math.max(0, Math.min(Math.floor(frame), total));
+    this.queue.reset(target);
+    this.pending = [];
+    this.reportedShort = false;
+    this.packets.restart();
+    await this.codec.restart();
+    if (target >= total) {
+      this.atEnd = true;
+      this.outPos = total;
+      return;
+    }
+    const start = await this.locate(target + this.codec.granuleOffset - this.codec.preroll);
+    this.reader = new OggPageReader(this.source, start, this.serial);
+    this.outPos = start === this.dataStart ? undefined : undefined;
+    this.atEnd = false;
+  }
+
+  /** Offset of the last page with granule ≤ `granule` (or the first audio page). */
+  private async locate(granule: number): Promise<number> {
+    let lo = this.dataStart;
+    let hi = this.source.size ?? Number.MAX_SAFE_INTEGER;
+    while (hi - lo > WINDOW) {
+      const mid = Math.floor((lo + hi) / 2);
+      const window = await this.source.read(mid, WINDOW);
+      const page = firstTimedPage(window, mid, this.serial);
+      if (!page || page.offset >= hi) {
+        hi = mid;
+      } else if (page.granule <= granule) {
+        lo = page.offset;
+      } else {
+        hi = mid;
+      }
+    }
+    // Walk the remaining span page by page.
+    const reader = new OggPageReader(this.source, lo, this.serial);
+    let best = lo;
+    for (;;) {
+      const page = await reader.next();
+      if (!page || page.granule > granule) break;
+      if (page.granule !== -1) best = page.offset;
+      if (page.eos) break;
+    }
+    return best;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    try {
+      this.codec.free();
+    } finally {
+      this.source.dispose();
+    }
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new DecodeError('io', `${this.source.uri}: decoder used after dispose`);
+  }
+}
+
+function firstTimedPage(b: Uint8Array, base: number, serial: number): OggPage | undefined {
+  for (let from = 0; ; ) {
+    const page = findPage(b, from, base, serial);
+    if (!page || page.granule !== -1) return page;
+    from = page.offset - base + page.size;
+  }
+}
+
+/** Granule of the last page of our stream: read backwards from the end in growing windows. */
+async function lastGranule(source: ByteSource, serial: number): Promise<number | undefined> {
+  const size = source.size;
+  if (size === undefined) return undefined;
+  for (let span = WINDOW; ; span *= 4) {
+    const start = Math.max(0, size - span);
+    const tail = await source.read(start, size - start);
+    let last: OggPage | undefined;
+    for (let from = 0; ; ) {
+      const page = findPage(tail, from, start, serial);
+      if (!page) break;
+      if (page.granule !== -1) last = page;
+      from = page.offset - start + page.size;
+    }
+    if (last) return last.granule;
+    if (start === 0 || span > 16 * 1024 * 1024) return undefined;
+  }
+}

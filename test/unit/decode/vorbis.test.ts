@@ -1,0 +1,5 @@
+import { describeConformance } from './conformance';
+
+describe('decode: Ogg Vorbis', () => {
+  describeConformance('vorbis');
+});
