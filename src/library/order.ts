@@ -25,10 +25,15 @@ interface SortKey {
   readonly path: string;
 }
 
-function keyOf(track: ScannedTrack): SortKey {
+function keyOf(track: ScannedTrack, segmentsByFolder?: Map<string, readonly string[]>): SortKey {
+  // Split once per folder here rather than in every comparison.
+  let folderSegments = segmentsByFolder?.get(track.folder);
+  if (!folderSegments) {
+    folderSegments = splitFolder(track.folder);
+    segmentsByFolder?.set(track.folder, folderSegments);
+  }
   return {
-    // Split once per track here rather than in every comparison.
-    folderSegments: track.folder.split(/[\\/]+/),
+    folderSegments,
     // A missing disc number is treated as disc 1: albums often tag only some files.
     disc: track.tags.discNumber ?? 1,
     // Untagged tracks go after numbered ones of the same disc, then by name.
@@ -58,13 +63,23 @@ function compareSegments(a: readonly string[], b: readonly string[]): number {
   return a.length - b.length;
 }
 
+function splitFolder(folder: string): string[] {
+  return folder.split(/[\\/]+/);
+}
+
+/** Folder order alone: the order in which a scan's per-folder results belong together. */
+export function compareFolders(a: string, b: string): number {
+  return compareSegments(splitFolder(a), splitFolder(b));
+}
+
 export function compareTracks(a: ScannedTrack, b: ScannedTrack): number {
   return compareKeys(keyOf(a), keyOf(b));
 }
 
 /** A sorted copy; keys are computed once per track (decorate-sort-undecorate). */
 export function sortTracks<T extends ScannedTrack>(tracks: readonly T[]): T[] {
-  const decorated = tracks.map((track) => ({ track, key: keyOf(track) }));
+  const segmentsByFolder = new Map<string, readonly string[]>();
+  const decorated = tracks.map((track) => ({ track, key: keyOf(track, segmentsByFolder) }));
   decorated.sort((x, y) => compareKeys(x.key, y.key));
   return decorated.map((d) => d.track);
 }

@@ -3,7 +3,7 @@ import { extensionOf, isAudioFile } from './audio-extensions';
 import { Fifo } from './fifo';
 import { withPathFallbacks } from './filename-tags';
 import { compileGlobs, type PathMatcher } from './glob';
-import { naturalCompare, sortTracks } from './order';
+import { compareFolders, naturalCompare, sortTracks } from './order';
 import { nodeScanFileSystem, type ScanFileSystem, type ScanStats } from './scan-fs';
 import type { TagCache } from './tag-cache';
 import { readTags as musicMetadataReader, type TagReader } from './tags';
@@ -94,19 +94,24 @@ export function scanFolders(root: string, options: ScanOptions = {}): AsyncItera
 
 /** Scan and collect: every track in play order, and every skipped entry. */
 export async function scanLibrary(root: string, options: ScanOptions = {}): Promise<ScanResult> {
-  const tracks: ScannedTrack[] = [];
-  const skipped: SkippedEntry[] = [];
+  const folders: FolderScanResult[] = [];
   let progress: ScanProgress | undefined;
   const onProgress = (p: ScanProgress) => {
     progress = p;
     options.onProgress?.(p);
   };
-  for await (const folder of scanFolders(root, { ...options, onProgress })) {
+  for await (const folder of scanFolders(root, { ...options, onProgress })) folders.push(folder);
+  // Each folder's tracks arrive sorted and a folder's tracks arrive together, so ordering the
+  // folders is enough (F log F rather than N log N).
+  folders.sort((a, b) => compareFolders(a.folder, b.folder));
+  const tracks: ScannedTrack[] = [];
+  const skipped: SkippedEntry[] = [];
+  for (const folder of folders) {
     for (const track of folder.tracks) tracks.push(track);
     for (const entry of folder.skipped) skipped.push(entry);
   }
   skipped.sort((a, b) => naturalCompare(a.path, b.path));
-  return { root: path.resolve(root), tracks: sortTracks(tracks), skipped, progress: progress! };
+  return { root: path.resolve(root), tracks, skipped, progress: progress! };
 }
 
 export interface ReadTrackOptions {
@@ -146,6 +151,8 @@ interface FolderState {
   /** Relative to the root with `/` separators; '' for the root. */
   readonly relative: string;
   listed: boolean;
+  /** Audio files found while listing, stat'ed in one batch when the listing is done. */
+  readonly audioPaths: string[];
   pendingFiles: number;
   readonly tracks: ScannedTrack[];
   readonly skipped: SkippedEntry[];
@@ -155,6 +162,7 @@ interface FileJob {
   readonly kind: 'file';
   readonly folder: FolderState;
   readonly path: string;
+  readonly stats: ScanStats;
 }
 
 interface FolderJob {
@@ -169,6 +177,9 @@ interface DeferredLink {
 }
 
 type TagOutcome = { entry: ScannedTrack | SkippedEntry; fromCache: boolean };
+
+/** Stats issued at once per folder; bounded so a folder of 50,000 files cannot flood libuv. */
+const STAT_BATCH = 128;
 
 class FolderScan {
   private readonly fs: ScanFileSystem;
@@ -255,9 +266,12 @@ class FolderScan {
     if (stats.isFile()) {
       // "Play" on a single file goes through the same path as a folder of one.
       const parent = this.newFolder(path.dirname(this.root), path.dirname(this.root), '');
-      parent.listed = true;
       this.addFile(parent, this.root);
+      await this.statAudioFiles(parent);
+      parent.listed = true;
+      this.maybeEmit(parent);
       this.pump();
+      if (this.active === 0 && this.fileJobs.length === 0) this.finish();
       return;
     }
     if (!stats.isDirectory()) throw new ScanError(`cannot scan ${this.root}: not a file or folder`);
@@ -274,7 +288,7 @@ class FolderScan {
 
   private newFolder(folderPath: string, realPath: string, relative: string): FolderState {
     this.foldersPending++;
-    return { path: folderPath, realPath, relative, listed: false, pendingFiles: 0, tracks: [], skipped: [] };
+    return { path: folderPath, realPath, relative, listed: false, audioPaths: [], pendingFiles: 0, tracks: [], skipped: [] };
   }
 
   private pump(): void {
@@ -352,8 +366,45 @@ class FolderScan {
       return;
     }
     this.audioFiles++;
-    folder.pendingFiles++;
-    this.fileJobs.push({ kind: 'file', folder, path: filePath });
+    folder.audioPaths.push(filePath);
+  }
+
+  /**
+   * Stat a folder's audio files together (stats are cheap; running many at once is what makes
+   * a rescan fast) and serve unchanged files from the cache right here. Only files whose tags
+   * must be read become jobs, and those run within the concurrency bound.
+   */
+  private async statAudioFiles(folder: FolderState): Promise<void> {
+    const paths = folder.audioPaths.splice(0);
+    for (let i = 0; i < paths.length && !this.failure; i += STAT_BATCH) {
+      const batch = paths.slice(i, i + STAT_BATCH);
+      const results = await Promise.all(batch.map((p) => this.fs.stat(p).catch((error: unknown) => ({ error }))));
+      if (this.failure) return;
+      batch.forEach((filePath, j) => {
+        const stats = results[j]!;
+        if ('error' in stats) {
+          this.fileDone(folder, filePath, { path: filePath, kind: 'unreadable-file', reason: describeError(stats.error) }, false);
+        } else if (!stats.isFile()) {
+          this.fileDone(folder, filePath, { path: filePath, kind: 'special-file', reason: 'not a regular file' }, false);
+        } else {
+          const cached = fromCache(filePath, stats, this.options.cache);
+          if (cached) {
+            this.fileDone(folder, filePath, cached, true);
+          } else {
+            folder.pendingFiles++;
+            this.fileJobs.push({ kind: 'file', folder, path: filePath, stats });
+          }
+        }
+      });
+    }
+  }
+
+  private fileDone(folder: FolderState, filePath: string, entry: ScannedTrack | SkippedEntry, cached: boolean): void {
+    this.seenFiles?.add(filePath);
+    this.audioFilesDone++;
+    if (cached) this.fromCache++;
+    if (isSkippedEntry(entry)) this.skip(folder, entry);
+    else folder.tracks.push(entry);
   }
 
   private async runFolder(job: FolderJob): Promise<void> {
@@ -386,6 +437,7 @@ class FolderScan {
         await this.classifyByStat(folder, childPath, relative, entry.isSymbolicLink());
       }
     }
+    await this.statAudioFiles(folder);
     folder.listed = true;
     this.maybeEmit(folder);
   }
@@ -451,27 +503,12 @@ class FolderScan {
   }
 
   private async runFile(job: FileJob): Promise<void> {
-    const folder = job.folder;
-    let outcome: TagOutcome;
-    try {
-      const stats = await this.fs.stat(job.path);
-      if (!stats.isFile()) {
-        outcome = { entry: { path: job.path, kind: 'special-file', reason: 'not a regular file' }, fromCache: false };
-      } else {
-        if (this.failure) return;
-        outcome = await tagFile(job.path, stats, this.options.cache, this.readTags);
-        if (!outcome.fromCache) this.tagReads++;
-      }
-    } catch (error) {
-      outcome = { entry: { path: job.path, kind: 'unreadable-file', reason: describeError(error) }, fromCache: false };
-    }
-    this.seenFiles?.add(job.path);
-    this.audioFilesDone++;
-    if (outcome.fromCache) this.fromCache++;
-    if (isSkippedEntry(outcome.entry)) this.skip(folder, outcome.entry);
-    else folder.tracks.push(outcome.entry);
-    folder.pendingFiles--;
-    this.maybeEmit(folder);
+    if (this.failure) return;
+    const outcome = await tagFile(job.path, job.stats, this.options.cache, this.readTags);
+    this.tagReads++;
+    this.fileDone(job.folder, job.path, outcome.entry, false);
+    job.folder.pendingFiles--;
+    this.maybeEmit(job.folder);
   }
 
   private reportProgress(done: boolean): void {
@@ -493,18 +530,23 @@ class FolderScan {
   }
 }
 
+/** The cached result for an unchanged file (track or remembered failure), else undefined. */
+function fromCache(filePath: string, stats: ScanStats, cache: TagCache | undefined): ScannedTrack | SkippedEntry | undefined {
+  const cached = cache?.lookup(filePath, stats.size, stats.mtimeMs);
+  if (!cached) return undefined;
+  if (cached.error !== undefined) return { path: filePath, kind: 'unreadable-file', reason: cached.error };
+  return { path: filePath, folder: path.dirname(filePath), size: stats.size, mtimeMs: stats.mtimeMs, tags: withPathFallbacks(filePath, cached.tags!) };
+}
+
 /** Tags for one stat'ed file: from the cache when size and mtime match, else read and cached. */
 async function tagFile(filePath: string, stats: ScanStats, cache: TagCache | undefined, readTags: TagReader): Promise<TagOutcome> {
-  const base = { path: filePath, folder: path.dirname(filePath), size: stats.size, mtimeMs: stats.mtimeMs };
-  const cached = cache?.lookup(filePath, stats.size, stats.mtimeMs);
-  if (cached) {
-    if (cached.error !== undefined) return { entry: { path: filePath, kind: 'unreadable-file', reason: cached.error }, fromCache: true };
-    return { entry: { ...base, tags: withPathFallbacks(filePath, cached.tags!) }, fromCache: true };
-  }
+  const cached = fromCache(filePath, stats, cache);
+  if (cached) return { entry: cached, fromCache: true };
   try {
-    const tags = await readTags(filePath);
+    const tags = await readTags(filePath, { size: stats.size });
     cache?.set(filePath, { size: stats.size, mtimeMs: stats.mtimeMs, tags });
-    return { entry: { ...base, tags: withPathFallbacks(filePath, tags) }, fromCache: false };
+    const track = { path: filePath, folder: path.dirname(filePath), size: stats.size, mtimeMs: stats.mtimeMs, tags: withPathFallbacks(filePath, tags) };
+    return { entry: track, fromCache: false };
   } catch (error) {
     const reason = `cannot read tags: ${describeError(error)}`;
     // Remember the failure too: a corrupt file stays corrupt until it changes.

@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { scanLibrary } from '../../../src/library/scanner';
-import { readCover } from '../../../src/library/tags';
+import { readdirSync } from 'node:fs';
+import { parseFile } from 'music-metadata';
+import { parseTags, readCover } from '../../../src/library/tags';
 
 const media = path.resolve(__dirname, '../../fixtures/media');
 const manifestPath = path.join(media, 'manifest.json');
@@ -46,5 +48,18 @@ describe('library: the shared media fixtures', () => {
       assert.equal(skipped.get(name)?.kind, 'unreadable-file', name);
     }
     assert.equal(skipped.get('manifest.json')?.kind, 'unsupported');
+  });
+
+  it('parses every fixture exactly as music-metadata parseFile does (block tokenizer is transparent)', async () => {
+    const audio = readdirSync(media).filter((n) => /\.(mp3|flac|ogg|opus|wav|m4a)$/.test(n));
+    assert.ok(audio.length > 10);
+    for (const name of audio) {
+      const file = path.join(media, name);
+      for (const options of [{ skipCovers: true }, { skipCovers: false }]) {
+        const expected = await parseFile(file, options).then((m) => ({ common: m.common, format: m.format, native: m.native }), (e: Error) => e.message);
+        const actual = await parseTags(file, options).then((m) => ({ common: m.common, format: m.format, native: m.native }), (e: Error) => e.message);
+        assert.deepEqual(actual, expected, name);
+      }
+    }
   });
 });
