@@ -10,6 +10,7 @@ export { compileGlobs, globToRegExp, type PathMatcher } from './glob';
 export { compareTracks, naturalCompare, sortTracks, sortedInsertionIndex } from './order';
 export { nodeScanFileSystem, type ScanFileSystem } from './scan-fs';
 export {
+  createScanFilter,
   isSkippedEntry,
   readTrack,
   scanFolders,

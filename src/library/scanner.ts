@@ -138,6 +138,27 @@ export async function readTrack(filePath: string, options: ReadTrackOptions = {}
   return outcome.entry;
 }
 
+/**
+ * The scan's own rules (hidden names, ignore globs, audio extensions) as a predicate, so a
+ * file watcher can drop events for files a scan would not have listed.
+ */
+export function createScanFilter(root: string, options: Pick<ScanOptions, 'ignore' | 'ignoreCaseInsensitive' | 'includeHidden'> = {}): (filePath: string) => boolean {
+  const base = path.resolve(root);
+  const caseInsensitive = options.ignoreCaseInsensitive ?? (process.platform === 'win32' || process.platform === 'darwin');
+  const isIgnored = compileGlobs(options.ignore ?? [], { caseInsensitive });
+  return (filePath) => {
+    const relative = path.relative(base, path.resolve(filePath));
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+    const segments = relative.split(path.sep);
+    if (!options.includeHidden && segments.some((s) => s.startsWith('.'))) return false;
+    // A file is out when it, or any folder above it, matches an ignore glob.
+    for (let i = 1; i <= segments.length; i++) {
+      if (isIgnored(segments.slice(0, i).join('/'))) return false;
+    }
+    return isAudioFile(filePath);
+  };
+}
+
 export function isSkippedEntry(value: ScannedTrack | SkippedEntry): value is SkippedEntry {
   return 'kind' in value && 'reason' in value;
 }

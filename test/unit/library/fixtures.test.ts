@@ -5,6 +5,8 @@ import { scanLibrary } from '../../../src/library/scanner';
 import { readdirSync } from 'node:fs';
 import { parseFile } from 'music-metadata';
 import { parseTags, readCover } from '../../../src/library/tags';
+import { flacFile, mp3File, TINY_PNG } from '../../../bench/lib/tagged-files';
+import { useTempDir, writeTree } from './helpers';
 
 const media = path.resolve(__dirname, '../../fixtures/media');
 const manifestPath = path.join(media, 'manifest.json');
@@ -61,5 +63,32 @@ describe('library: the shared media fixtures', () => {
         assert.deepEqual(actual, expected, name);
       }
     }
+  });
+});
+
+describe('library: block tokenizer on files larger than its blocks', () => {
+  const tmp = useTempDir();
+
+  it('gives the same metadata as parseFile when tags, covers and audio span several 64 KiB blocks', async () => {
+    const bigCover = Buffer.alloc(200_000);
+    for (let i = 0; i < bigCover.length; i++) bigCover[i] = (i * 31) & 0xff;
+    const longTitle = 'Ünïcødé '.repeat(9000); // ~72 KB of text: a tag frame across a block edge
+    const files: Record<string, Uint8Array> = {
+      'big-cover.mp3': mp3File({ title: 'Big', artist: 'Ä', cover: bigCover }, { frames: 400 }),
+      'long-title.mp3': mp3File({ title: longTitle, cover: TINY_PNG }, { frames: 300 }),
+      'big-cover.flac': flacFile({ title: 'Big', cover: bigCover }),
+      'just-over-a-block.mp3': mp3File({ title: 'x' }, { frames: 158 }),
+    };
+    writeTree(tmp.path, files);
+    for (const name of Object.keys(files)) {
+      const file = path.join(tmp.path, name);
+      for (const options of [{ skipCovers: true }, { skipCovers: false }]) {
+        const expected = await parseFile(file, options);
+        const actual = await parseTags(file, options);
+        assert.deepEqual({ common: actual.common, format: actual.format }, { common: expected.common, format: expected.format }, `${name} ${JSON.stringify(options)}`);
+      }
+    }
+    const cover = await readCover(path.join(tmp.path, 'big-cover.mp3'));
+    assert.deepEqual(Buffer.from(cover!.data), bigCover);
   });
 });

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'n
 import * as path from 'node:path';
 import { flacFile, mp3File, TINY_PNG, wavFile } from '../../../bench/lib/tagged-files';
 import { nodeScanFileSystem, type ScanFileSystem } from '../../../src/library/scan-fs';
-import { isSkippedEntry, readTrack, scanFolders, scanLibrary, ScanError } from '../../../src/library/scanner';
+import { createScanFilter, isSkippedEntry, readTrack, scanFolders, scanLibrary, ScanError } from '../../../src/library/scanner';
 import type { TagReader } from '../../../src/library/tags';
 import { relativeTo, useTempDir, writeTree } from './helpers';
 
@@ -312,5 +312,19 @@ describe('library/scanner', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.ok(reads <= 5, `read ${reads} files while the consumer held one result`);
     await iterator.return?.();
+  });
+});
+
+describe('library/scanner: createScanFilter (for watcher events)', () => {
+  it('applies the same hidden, ignore and extension rules as a scan', () => {
+    const root = path.resolve('/music');
+    const accepts = createScanFilter(root, { ignore: ['demos', '*.tmp.*'], ignoreCaseInsensitive: false });
+    assert.equal(accepts(path.join(root, 'a', 'b.mp3')), true);
+    assert.equal(accepts(path.join(root, 'a', 'b.txt')), false);
+    assert.equal(accepts(path.join(root, '.hidden', 'b.mp3')), false);
+    assert.equal(accepts(path.join(root, 'x', 'demos', 'deep', 'b.mp3')), false);
+    assert.equal(accepts(path.join(root, 'x', 'b.tmp.mp3')), false);
+    assert.equal(accepts(path.resolve('/elsewhere/b.mp3')), false);
+    assert.equal(createScanFilter(root, { includeHidden: true })(path.join(root, '.hidden', 'b.mp3')), true);
   });
 });
