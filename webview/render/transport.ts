@@ -55,6 +55,7 @@ export class TransportView {
         });
       }
       this.pendingVolume = Number(this.volume.value) / 100;
+      this.volume.style.setProperty('--fill', `${this.volume.value}%`);
     });
     this.volume.addEventListener('change', () => (this.volumeDragging = false));
     this.volume.addEventListener('pointerup', () => (this.volumeDragging = false));
@@ -78,7 +79,7 @@ export class TransportView {
     const hasTrack = state.track !== undefined;
     this.previous.disabled = !hasTrack;
     this.next.disabled = !hasTrack;
-    this.stop.disabled = state.state === 'stopped';
+    // Stop stays enabled when stopped (a no-op): disabling the focused button would drop focus.
     this.favorite.disabled = !hasTrack;
 
     setAttr(this.shuffle, 'aria-pressed', String(state.shuffle));
