@@ -82,6 +82,8 @@ export class Player extends Disposable {
 
   /** The ref the engine has (or is loading) for the current item; undefined when it has none. */
   private currentRef: TrackRef | undefined;
+  /** Set once the engine has confirmed `currentRef` (load resolved, or a gapless start). */
+  private engineHasCurrent = false;
   /** What we last asked the engine to preload. */
   private preloaded: Preload | undefined;
   /** Preloads replaced while the current track played: the engine may already have moved to one. */
@@ -602,6 +604,7 @@ export class Player extends Disposable {
     }
     this.order.moveTo(itemId, 'forward');
     this.currentRef = loaded.track;
+    this.engineHasCurrent = true;
     this.positionMs = 0;
     this.positionAt = this.now();
     this.durationMs = loaded.durationMs ?? this.queue.currentItem!.track.durationMs;
@@ -757,6 +760,7 @@ export class Player extends Disposable {
     const item = this.queue.currentItem!;
     const ref: TrackRef = { id: `${item.id}@${++this.refSerial}`, uri: item.track.uri };
     this.currentRef = ref;
+    this.engineHasCurrent = false;
     this.preloaded = undefined;
     this.supersededPreloads.clear();
     this.positionMs = options.startMs;
@@ -781,6 +785,7 @@ export class Player extends Disposable {
       if (ref !== this.currentRef) {
         return;
       }
+      this.engineHasCurrent = true;
       this.durationMs = loaded.durationMs ?? item.track.durationMs;
       // History counts starts from the top; resuming a restored track mid-way is not a new play.
       if (options.autoplay && options.startMs === 0) {
@@ -797,6 +802,7 @@ export class Player extends Disposable {
     this.machine.transition('stopped', cause);
     const hadTrack = this.currentRef !== undefined;
     this.currentRef = undefined;
+    this.engineHasCurrent = false;
     this.preloaded = undefined;
     this.supersededPreloads.clear();
     this.positionMs = 0;
@@ -815,7 +821,8 @@ export class Player extends Disposable {
   /** Tells the engine what follows the current track, when that changed (or when `force`). */
   private async syncPreload(force: boolean): Promise<void> {
     let desired: string | undefined;
-    if (this.currentRef && this.state !== 'stopped' && !this.stopAfterCurrent) {
+    // Preloading only means something once the engine has the track it should follow.
+    if (this.currentRef && this.engineHasCurrent && this.state !== 'stopped' && !this.stopAfterCurrent) {
       desired = this.order.following('auto');
     }
     if (!force && desired === this.preloaded?.itemId) {
@@ -832,7 +839,13 @@ export class Player extends Disposable {
     }
     const ref: TrackRef = { id: `${item.id}@${++this.refSerial}`, uri: item.track.uri };
     this.preloaded = { ref, itemId: item.id };
-    await this.engine.preloadNext(ref);
+    try {
+      await this.engine.preloadNext(ref);
+    } catch (error) {
+      // Not the current track's problem: it fails again when its turn comes, and is skipped
+      // then with an error in the snapshot. Kept as `preloaded` so we do not retry in a loop.
+      this.log(`Preloading ${ref.uri} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Runs an engine call after the ones before it; failures are logged, never thrown. */

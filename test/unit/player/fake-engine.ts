@@ -22,6 +22,8 @@ export class FakeEngine implements AudioEngine {
   positionMs = 0;
   volume = 1;
   readonly calls: string[] = [];
+  /** Uses of the engine a real one would not expect (e.g. preloading before any load). */
+  readonly violations: string[] = [];
   /** Loads of these uris reject, like a missing or corrupt file. */
   readonly failingUris = new Set<string>();
   /** Loaded duration per uri; others get `defaultDurationMs`. `null` = live stream. */
@@ -105,8 +107,16 @@ export class FakeEngine implements AudioEngine {
     return Promise.resolve();
   }
 
+  /** Like the real engine: opening a broken file ahead rejects, and nothing stays preloaded. */
   preloadNext(track: TrackRef | undefined): Promise<void> {
     this.calls.push(`preload ${track ? `${track.id} ${track.uri}` : 'none'}`);
+    if (!this.current && track) {
+      this.violations.push(`preloadNext(${track.id}) with nothing loaded`);
+    }
+    if (track && this.failingUris.has(track.uri)) {
+      this.preloaded = undefined;
+      return Promise.reject(new Error(`cannot decode ${track.uri}`));
+    }
     this.preloaded = track;
     return Promise.resolve();
   }
@@ -125,14 +135,11 @@ export class FakeEngine implements AudioEngine {
     }
     const next = this.preloaded;
     this.preloaded = undefined;
-    if (next && !this.failingUris.has(next.uri)) {
+    if (next) {
       this.current = next;
       this.positionMs = 0;
       this.startedEmitter.fire(this.loaded(next));
       return;
-    }
-    if (next) {
-      this.errorEmitter.fire({ trackId: next.id, kind: 'decode', message: `cannot decode ${next.uri}`, fatalForTrack: true });
     }
     this.current = undefined;
     this.setState('idle');

@@ -313,16 +313,32 @@ describe('Player', () => {
       assert.equal(player.snapshot.error?.kind, 'decode');
     });
 
-    it('skips a preloaded track that turns out broken', async () => {
-      const { player, engine } = rig();
+    it('a broken preload is only logged; the track is skipped with an error when its turn comes', async () => {
+      const { player, engine, logs } = rig();
       engine.failingUris.add('/music/t1.flac');
       player.add(tracks(3));
       await player.play();
       await player.whenEngineIdle();
-      engine.finishTrack(); // preloaded t1 fails, t0 ends
+      assert.equal(player.snapshot.error?.message, undefined, 'preloading is not playing: no error yet');
+      assert.ok(logs.some((l) => /Preloading \/music\/t1\.flac failed/.test(l)));
+      const preloads = engine.calls.filter((c) => c.startsWith('preload')).length;
+      await player.setVolume(0.5);
+      assert.equal(engine.calls.filter((c) => c.startsWith('preload')).length, preloads, 'no retry loop');
+      engine.finishTrack(); // nothing preloaded: t0 ends
       await player.whenEngineIdle();
       assert.equal(player.snapshot.queueIndex, 2);
       assert.equal(player.state, 'playing');
+      assert.match(player.snapshot.error?.message ?? '', /Skipped T 1/);
+    });
+
+    it('never preloads before the engine has the current track', async () => {
+      const { player, engine } = rig();
+      player.add(tracks(3));
+      const play = player.play(); // the add's preload sync is still queued
+      await play;
+      await player.whenEngineIdle();
+      assert.deepEqual(engine.violations, []);
+      assert.ok(engine.calls.findIndex((c) => c.startsWith('load')) < engine.calls.findIndex((c) => c.startsWith('preload')));
     });
 
     it('a non-fatal error is shown but playback goes on', async () => {
