@@ -32,7 +32,9 @@ export interface LocalEngineOptions {
 }
 
 const VOLUME_RAMP_MS = 15;
-const POSITION_INTERVAL_MS = 50;
+/** 12.5 reports a second while playing (≥ 10 required); once a second when paused. */
+const POSITION_INTERVAL_MS = 80;
+const IDLE_REPORT_EVERY = 12;
 const STATS_INTERVAL_MS = 1000;
 /** The pipe must stay empty this long while playing before we call it starvation. */
 const STARVED_AFTER_MS = 150;
@@ -128,6 +130,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private readonly wake = new Signal();
   private outputRunning = false;
   private lastYield = 0;
+  private idleTicks = 0;
+  private lastReportedMs: number | undefined;
 
   constructor(options: LocalEngineOptions = {}) {
     super();
@@ -137,7 +141,17 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.openDecoder = options.openDecoder ?? defaultOpenDecoder;
     this.log = options.log ?? (() => undefined);
     this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
-    this._register(disposableInterval(() => this.reportPosition(), POSITION_INTERVAL_MS));
+    this._register(
+      disposableInterval(() => {
+        // Paused or stopped, the position does not move: report it rarely (saves CPU and IPC).
+        const moving =
+          this._state === 'playing' || this._state === 'starved' || this.endAt !== undefined || this.currentPositionMs() !== this.lastReportedMs;
+        if (moving || ++this.idleTicks >= IDLE_REPORT_EVERY) {
+          this.idleTicks = 0;
+          this.reportPosition();
+        }
+      }, POSITION_INTERVAL_MS),
+    );
     this._register(disposableInterval(() => this._onStats.fire(this.stats()), STATS_INTERVAL_MS));
     this._register(toDisposable(() => void this.teardown()));
   }
@@ -184,6 +198,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     if (options.autoplay) this.playRequestedAt = performance.now();
     this.setState(options.autoplay ? 'playing' : 'paused');
     this.ensureOutputTask();
+    this.reportPosition();
     return session.loaded;
   }
 
@@ -235,6 +250,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.startProducer(session, this.pipe.flush());
     if (this._state === 'idle') this.setState('paused');
     this.wake.notify();
+    this.reportPosition();
   }
 
   async setVolume(volume: number): Promise<void> {
@@ -589,9 +605,10 @@ export class LocalEngine extends Disposable implements AudioEngine {
       if (previous && previous !== session && previous !== this.decoding) this.disposeSession(previous);
       if (session.gapless) this._onTrackStarted.fire(session.loaded);
     }
+    this.lastReportedMs = (position.trackFrame * 1000) / session.loaded.format.sampleRate;
     this._onPosition.fire({
       trackId: session.loaded.track.id,
-      positionMs: (position.trackFrame * 1000) / session.loaded.format.sampleRate,
+      positionMs: this.lastReportedMs,
       at: Date.now(),
       playing: this._state === 'playing',
     });

@@ -9,7 +9,13 @@ import * as path from 'node:path';
  * on every start, which takes most of a second on a busy machine). Native code stays external;
  * the bundle finds naudiodon through PLAYHEAD_NATIVE_DIR or node_modules (pass `nativeDir`).
  */
-const repo = path.resolve(__dirname, '../..');
+function findRepo(): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'src/engine/main.ts'))) return dir;
+  }
+  return process.cwd();
+}
+const repo = findRepo();
 
 export interface EngineBundle {
   readonly enginePath: string;

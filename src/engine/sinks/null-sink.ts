@@ -23,7 +23,8 @@ export class NullSink implements AudioSink {
     /** How far ahead of the virtual playhead writes may run. */
     private readonly bufferFrames = Math.round(format.sampleRate * 0.1),
   ) {
-    this.writeFrames = Math.max(256, Math.round(format.sampleRate / 40));
+    // Nothing to keep fed, so few large writes: ~46 ms each at 44.1 kHz (CPU, not latency).
+    this.writeFrames = Math.max(256, Math.round(format.sampleRate / 20));
   }
 
   get writtenFrames(): number {
