@@ -3,6 +3,7 @@ import { codecOf, containerFromExtension, sniffContainer, type ContainerKind } f
 import { DecodeError, type ByteSource, type Decoder } from './types';
 import { FlacDecoder } from './flac/decoder';
 import { Mp3Decoder } from './mp3/decoder';
+import { Mp4Decoder } from './mp4/decoder';
 import { OggDecoder } from './ogg/decoder';
 import { WavDecoder } from './wav/decoder';
 
@@ -23,6 +24,7 @@ const openers: Partial<Record<ContainerKind, Opener>> = {
   mp3: (s) => Mp3Decoder.open(s),
   'ogg-vorbis': (s) => OggDecoder.open(s),
   'ogg-opus': (s) => OggDecoder.open(s),
+  mp4: (s) => Mp4Decoder.open(s),
 };
 
 /** Registered lazily by format modules so that importing index stays cheap. */
