@@ -4,7 +4,7 @@ export type { PlayerOptions, QueueChange } from './player';
 export type { PlayerSnapshot, PlayerError } from './snapshot';
 export type { PlayerState, TransportCommand } from './transitions';
 export { playerStates, transitionTable, commandTable } from './transitions';
-export type { StateChange } from './state-machine';
+export type { StateChange, TransitionCause } from './state-machine';
 export type { CommandResult, RejectReason } from './result';
 export type { RepeatMode } from './play-order';
 export { repeatModes } from './play-order';

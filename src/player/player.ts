@@ -16,7 +16,7 @@ import { Queue } from './queue';
 import { accepted, CommandResult, rejected } from './result';
 import { realTimers, SaveScheduler, TimerHost } from './save-scheduler';
 import type { PlayerError, PlayerSnapshot } from './snapshot';
-import { StateChange, StateMachine } from './state-machine';
+import { StateChange, StateMachine, TransitionCause } from './state-machine';
 import type { StateStore } from './store';
 import { displayTitle, QueueItem, Track } from './track';
 import type { PlayerState } from './transitions';
@@ -674,7 +674,7 @@ export class Player extends Disposable {
   }
 
   /** Next/Previous keep the transport state: playing plays, paused cues paused, stopped moves the cursor. */
-  private async goTo(id: string, cause: string, direction: MoveDirection): Promise<void> {
+  private async goTo(id: string, cause: TransitionCause, direction: MoveDirection): Promise<void> {
     if (this.state === 'stopped') {
       this.order.moveTo(id, direction);
       this.positionMs = 0;
@@ -697,7 +697,7 @@ export class Player extends Disposable {
   }
 
   /** Moves on after the current track ended or failed. */
-  private advance(kind: AdvanceKind, cause: string): void {
+  private advance(kind: AdvanceKind, cause: TransitionCause): void {
     if (kind === 'auto' && this.stopAfterCurrent) {
       this.stopAfterCurrent = false;
       const next = this.order.following('skip');
@@ -752,7 +752,7 @@ export class Player extends Disposable {
    */
   private startItem(
     id: string,
-    options: { autoplay: boolean; startMs: number; cause: string; direction: MoveDirection },
+    options: { autoplay: boolean; startMs: number; cause: TransitionCause; direction: MoveDirection },
   ): Promise<void> {
     if (!this.order.moveTo(id, options.direction)) {
       return Promise.resolve();
@@ -798,7 +798,7 @@ export class Player extends Disposable {
   }
 
   /** Stops the engine and forgets what it had; the caller publishes. */
-  private stopPlayback(cause: string): void {
+  private stopPlayback(cause: TransitionCause): void {
     this.machine.transition('stopped', cause);
     const hadTrack = this.currentRef !== undefined;
     this.currentRef = undefined;

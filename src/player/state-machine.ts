@@ -3,11 +3,38 @@ import { Disposable } from '../base/lifecycle';
 import { isAllowedTransition, isCommandAllowed, PlayerState, TransportCommand } from './transitions';
 import { accepted, CommandResult, rejected } from './result';
 
+/**
+ * Why the state changed: a command, or something that happened. Useful beyond logs: the CLI
+ * exits when it sees 'end-of-queue' or 'all-failed'.
+ */
+export type TransitionCause =
+  // Commands
+  | 'play'
+  | 'pause'
+  | 'stop'
+  | 'next'
+  | 'previous'
+  | 'playAt'
+  | 'restart'
+  // Playback moving on by itself
+  | 'track-ended'
+  | 'track-failed'
+  | 'preloaded-item-removed'
+  | 'stop-after-current'
+  | 'end-of-queue'
+  | 'all-failed'
+  // Queue edits
+  | 'current-removed'
+  | 'queue-cleared'
+  // The engine and the store
+  | 'engine-starved'
+  | 'engine-recovered'
+  | 'restore';
+
 export interface StateChange {
   readonly from: PlayerState;
   readonly to: PlayerState;
-  /** Why, for logs and tests: the command or engine event that caused it. */
-  readonly cause: string;
+  readonly cause: TransitionCause;
 }
 
 /** Thrown only for a transition missing from the table: a bug in the player, never user input. */
@@ -42,7 +69,7 @@ export class StateMachine extends Disposable {
   }
 
   /** Moves to `to` and fires. Moving to the current state is a no-op, not an error. */
-  transition(to: PlayerState, cause: string): void {
+  transition(to: PlayerState, cause: TransitionCause): void {
     const from = this.current;
     if (from === to) {
       return;

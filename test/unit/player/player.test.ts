@@ -187,6 +187,8 @@ describe('Player', () => {
   describe('auto-advance, repeat and stop-after-current', () => {
     it('moves to the preloaded track gaplessly and preloads the one after', async () => {
       const { player, engine } = rig();
+      const causes: string[] = [];
+      player.onDidChangeState((c) => causes.push(c.cause));
       player.add(tracks(3));
       await player.play();
       engine.finishTrack();
@@ -203,6 +205,7 @@ describe('Player', () => {
       await player.whenEngineIdle();
       assert.equal(player.state, 'stopped');
       assert.equal(player.snapshot.queueIndex, -1);
+      assert.deepEqual(causes, ['play', 'end-of-queue'], 'the CLI exits on end-of-queue');
       assert.deepEqual(
         player.history.map((h) => h.track.uri),
         ['/music/t2.flac', '/music/t1.flac', '/music/t0.flac'],
@@ -361,12 +364,15 @@ describe('Player', () => {
         player.add(queue);
         player.setRepeat(repeat);
         player.setShuffle(repeat === 'all');
+        const causes: string[] = [];
+        player.onDidChangeState((c) => causes.push(c.cause));
         await player.play();
         await player.whenEngineIdle();
         assert.equal(player.state, 'stopped');
         assert.equal(engine.loadedUris.length, 4, 'each track tried once, no loop');
         assert.equal(new Set(engine.loadedUris).size, 4);
         assert.match(player.snapshot.error?.message ?? '', /None of the 4 tracks/);
+        assert.equal(causes.at(-1), 'all-failed');
       });
     }
 
