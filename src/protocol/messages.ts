@@ -88,6 +88,7 @@ export type PlayerCommand =
   | { readonly command: 'toggleFavorite' }
   | { readonly command: 'playIndex'; readonly index: number }
   | { readonly command: 'removeIndex'; readonly index: number }
+  /** Moves the queue item at `from` so that it ends up at index `to` (indices into the whole queue). */
   | { readonly command: 'move'; readonly from: number; readonly to: number }
   | { readonly command: 'playFolder' };
 
