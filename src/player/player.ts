@@ -18,7 +18,7 @@ import { realTimers, SaveScheduler, TimerHost } from './save-scheduler';
 import type { PlayerError, PlayerSnapshot } from './snapshot';
 import { StateChange, StateMachine, TransitionCause } from './state-machine';
 import type { StateStore } from './store';
-import { displayTitle, QueueItem, Track } from './track';
+import { displayTitle, parseTrack, QueueItem, Track } from './track';
 import type { PlayerState } from './transitions';
 
 export interface PlayerOptions {
@@ -408,11 +408,13 @@ export class Player extends Disposable {
 
   // ---- Queue ---------------------------------------------------------------------------
 
+  /** Appends tracks; returns the new queue items (malformed tracks are dropped and logged). */
   add(tracks: readonly Track[]): QueueItem[] {
-    if (this.isDisposed || tracks.length === 0) {
+    const clean = this.sanitize(tracks);
+    if (clean.length === 0) {
       return [];
     }
-    const items = this.queue.add(tracks);
+    const items = this.queue.add(clean);
     this.order.onAdded(items.map((item) => item.id));
     this.queueEdited();
     this.publish();
@@ -421,10 +423,11 @@ export class Player extends Disposable {
 
   /** Inserts right after the current track ("Play Next"), shuffle or not. */
   insertNext(tracks: readonly Track[]): QueueItem[] {
-    if (this.isDisposed || tracks.length === 0) {
+    const clean = this.sanitize(tracks);
+    if (clean.length === 0) {
       return [];
     }
-    const items = this.queue.insertNext(tracks);
+    const items = this.queue.insertNext(clean);
     this.order.onInsertedNext(items.map((item) => item.id));
     this.queueEdited();
     this.publish();
@@ -586,6 +589,9 @@ export class Player extends Disposable {
 
   private onEngineTrackStarted(loaded: LoadedTrack): void {
     const refId = loaded.track.id;
+    if (refId === this.currentRef?.id) {
+      return; // an engine that also announces plain loads: nothing new
+    }
     const expected = this.preloaded?.ref.id === refId || this.supersededPreloads.has(refId);
     if (!expected) {
       // A preload from before a load we have since asked for: that load will replace it.
@@ -643,6 +649,28 @@ export class Player extends Disposable {
   }
 
   // ---- Internals -----------------------------------------------------------------------
+
+  /**
+   * Tracks arrive from the library, playlists and the REST API. Keep only the known fields, as
+   * fresh frozen objects: the queue and snapshots stay serializable and nobody can change a
+   * queued track behind the player's back.
+   */
+  private sanitize(tracks: readonly Track[]): Track[] {
+    if (this.isDisposed) {
+      return [];
+    }
+    const clean: Track[] = [];
+    for (const track of tracks) {
+      const parsed = parseTrack(track);
+      if (parsed) {
+        clean.push(Object.freeze(parsed));
+      }
+    }
+    if (clean.length !== tracks.length) {
+      this.log(`Ignoring ${tracks.length - clean.length} malformed track(s) added to the queue`);
+    }
+    return clean;
+  }
 
   private get wantsPlayback(): boolean {
     return this.state === 'playing' || this.state === 'buffering';

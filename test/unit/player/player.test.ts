@@ -500,6 +500,18 @@ describe('Player', () => {
       assert.equal(player.snapshot.queueVersion, versions[1]);
     });
 
+    it('queues clean, frozen copies of tracks and drops malformed ones', () => {
+      const { player, logs } = rig();
+      const track = { uri: '/music/a.flac', title: 'A', extra: 'not a Track field' } as unknown as { uri: string; title: string };
+      const items = player.add([track, { title: 'no uri' } as unknown as { uri: string }]);
+      assert.equal(items.length, 1);
+      assert.deepEqual(items[0]!.track, { uri: '/music/a.flac', title: 'A' });
+      assert.ok(Object.isFrozen(items[0]!.track));
+      track.title = 'changed later';
+      assert.equal(player.getQueue()[0]!.track.title, 'A');
+      assert.ok(logs.some((l) => /1 malformed track/.test(l)));
+    });
+
     it('replaceAndPlay swaps the queue and plays from the index', async () => {
       const { player, engine } = rig();
       player.add(tracks(2, 'old'));
