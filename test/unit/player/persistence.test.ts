@@ -89,6 +89,21 @@ describe('Player persistence', () => {
     assert.equal(played.size, 8);
   });
 
+  it('dispose saves the position of a playing track (no pause needed)', async () => {
+    const store = new MemoryStateStore();
+    const first = rig({ store });
+    first.player.add(tracks(2));
+    await first.player.playAt(1);
+    first.engine.reportPosition(30_000);
+    first.time.advance(1_500); // still playing: the saved position includes the time since
+    first.player.dispose();
+    await first.player.flush();
+    const second = rig({ store });
+    assert.equal(second.player.snapshot.queueIndex, 1);
+    assert.equal(second.player.snapshot.positionMs, 31_500);
+    assert.equal(second.player.state, 'paused');
+  });
+
   it('saves the position with a throttle, not on every report, and at once on pause', async () => {
     const store = new CountingStore();
     const time = new ManualTime();

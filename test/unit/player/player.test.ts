@@ -553,6 +553,52 @@ describe('Player', () => {
     });
   });
 
+  describe('shuffle and queue edits', () => {
+    it('"Play Next" plays next even with shuffle on', async () => {
+      const { player, engine } = rig();
+      player.add(tracks(6));
+      player.setShuffle(true);
+      await player.play();
+      player.insertNext([{ uri: '/music/now.flac' }]);
+      await player.whenEngineIdle();
+      assert.equal(engine.preloadedUri(), '/music/now.flac');
+      engine.finishTrack();
+      await player.whenEngineIdle();
+      assert.equal(player.snapshot.track?.uri, '/music/now.flac');
+    });
+
+    it('removing the playing track with shuffle on goes to the next of the cycle', async () => {
+      const { player, engine } = rig();
+      player.add(tracks(6));
+      player.setShuffle(true);
+      await player.play();
+      await player.whenEngineIdle();
+      const following = player.peekNext()!;
+      player.remove([player.snapshot.queueIndex]);
+      await player.whenEngineIdle();
+      assert.equal(player.snapshot.track, following.track);
+      assert.equal(engine.current?.uri, following.track.uri);
+      assert.equal(player.state, 'playing');
+    });
+
+    it('turning shuffle on keeps the current track and draws the rest', async () => {
+      const { player } = rig();
+      player.add(tracks(5));
+      await player.playAt(3);
+      player.setShuffle(true);
+      assert.equal(player.snapshot.queueIndex, 3);
+      const upcoming = new Set<string>();
+      for (let i = 0; i < 4; i++) {
+        await player.next();
+        upcoming.add(player.snapshot.track!.uri);
+      }
+      assert.equal(upcoming.size, 4);
+      assert.ok(!upcoming.has('/music/t3.flac'));
+      const result = await player.next();
+      assert.equal(!result.ok && result.reason, 'no-next', 'repeat off: one cycle only');
+    });
+  });
+
   describe('volume and mute', () => {
     it('clamps the volume and sends 0 while muted', async () => {
       const { player, engine } = rig();
