@@ -23,7 +23,7 @@ import { median, progress, reportFigure, round } from './lib/bench-report';
 const cache = path.resolve(__dirname, '.cache');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLOCK_TICKS = 100; // USER_HZ on Linux
-const PLAY_SECONDS = 12;
+const PLAY_SECONDS = 20;
 
 function generate(name: string, seconds: number, codec: 'mp3' | 'flac', twoTones = false): string {
   const file = path.join(cache, name);

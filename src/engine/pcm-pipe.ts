@@ -80,7 +80,7 @@ export class PcmPipe {
         const piece: PcmPiece = { type: 'pcm', sessionId: item.sessionId, frame: item.frame, channels: item.channels.map((c) => c.subarray(0, maxFrames)) };
         this.items[this.head] = { type: 'pcm', sessionId: item.sessionId, frame: item.frame + maxFrames, channels: item.channels.map((c) => c.subarray(maxFrames)) };
         this.frames -= maxFrames;
-        this.wake('space');
+        this.wakeProducerIfLow();
         return piece;
       }
       this.frames -= length;
@@ -91,8 +91,16 @@ export class PcmPipe {
       this.items.splice(0, this.head);
       this.head = 0;
     }
-    this.wake('space');
+    this.wakeProducerIfLow();
     return item;
+  }
+
+  /**
+   * Hysteresis: the producer is woken only once the pipe has drained to 3/4, then refills in
+   * one burst. Waking it after every small take costs a decode call and a promise each time.
+   */
+  private wakeProducerIfLow(): void {
+    if (this.frames <= this.capacityFrames * 0.75) this.wake('space');
   }
 
   /** Resolves when an item is available or the pipe is flushed. */
