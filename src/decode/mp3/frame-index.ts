@@ -13,6 +13,8 @@ export class Mp3FrameIndex {
   private count = 0;
   private scannedTo: number;
   private complete = false;
+  /** Damage found past the indexed frames: reported only when playback or a seek gets there. */
+  private damage: DecodeError | undefined;
 
   constructor(
     private readonly source: ByteSource,
@@ -40,7 +42,10 @@ export class Mp3FrameIndex {
 
   /** Index at least `frames` frames, or up to the end of the stream. */
   async ensure(frames: number): Promise<void> {
-    while (!this.complete && this.count < frames) await this.scanBlock();
+    while (!this.complete && this.count < frames) {
+      if (this.damage) throw this.damage;
+      await this.scanBlock();
+    }
   }
 
   private async scanBlock(): Promise<void> {
@@ -56,11 +61,13 @@ export class Mp3FrameIndex {
           this.scannedTo = start + p;
           return;
         }
-        throw new DecodeError(
+        this.scannedTo = start + p;
+        this.damage = new DecodeError(
           'corrupt',
           `${this.source.uri}: MP3 stream is damaged at byte ${start + p} (no frame header after frame ${this.count})`,
           { byte: start + p },
         );
+        return;
       }
       if (start + p + h.size > size) {
         // The last frame is cut short: keep what is whole.

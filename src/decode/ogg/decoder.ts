@@ -12,9 +12,11 @@ const WINDOW = 80 * 1024;
  * last page ending at or before (target − pre-roll), restart the codec (headers are kept),
  * decode from that page and drop output before the target.
  *
- * Timeline: a page's granule position is the sample count at the end of the last packet
- * completed on it, so after the first page with a granule the codec's output ends exactly
- * there; from then on output is contiguous. The end is trimmed to the last granule.
+ * Timeline: from the start of the stream, output begins at granule 0 (Opus: minus pre-skip).
+ * After a seek, a page's granule position is the sample count at the end of the last packet
+ * completed on it, so the codec's output for the first page ends exactly there (the seek
+ * never restarts on the last page, whose granule is cut short); from then on output is
+ * contiguous. The end is trimmed to the last granule.
  */
 export class OggDecoder implements Decoder {
   readonly format: AudioFormat;
@@ -46,6 +48,17 @@ export class OggDecoder implements Decoder {
     };
     this.queue = new PcmQueue(codec.channels, totalFrames);
     this.reader = new OggPageReader(source, dataStart, serial);
+    this.outPos = this.startPosition(dataStart);
+  }
+
+  /**
+   * Where output begins when decoding starts at the page at `offset`. At the start of the
+   * stream it is granule 0 (minus the pre-skip): this must not wait for the first page's
+   * granule, because that page may also be the last one, whose granule is cut short.
+   * Elsewhere it is unknown until the first page with a granule (see decodePage).
+   */
+  private startPosition(offset: number): number | undefined {
+    return offset === this.dataStart ? -this.codec.granuleOffset : undefined;
   }
 
   static async open(source: ByteSource): Promise<OggDecoder> {
@@ -150,7 +163,7 @@ export class OggDecoder implements Decoder {
     }
     const start = await this.locate(target + this.codec.granuleOffset - this.codec.preroll);
     this.reader = new OggPageReader(this.source, start, this.serial);
-    this.outPos = start === this.dataStart ? undefined : undefined;
+    this.outPos = this.startPosition(start);
     this.atEnd = false;
   }
 
