@@ -100,6 +100,21 @@ describe('engine: real output through naudiodon into an ALSA file device', funct
     assert.deepEqual(runs[1], { start: target, end: frames });
   });
 
+  it('lists output devices and selects one by name, with a clear error for an unknown name', async () => {
+    const engine = client!;
+    const devices = await engine.listDevices();
+    assert.ok(devices.some((d) => d.name === 'default'), JSON.stringify(devices));
+    const file = path.join(dir, 'short.wav');
+    writeWavS16(file, counterPcm(0, RATE), RATE, 2);
+    await engine.setDevice('no such card');
+    await assert.rejects(engine.load({ id: 'x', uri: file }, { autoplay: true }), /No output device named 'no such card'\. Devices: 'default'/);
+    await engine.setDevice('Default'); // case-insensitive match
+    const ended = once(engine.onTrackEnded);
+    await engine.load({ id: 'y', uri: file }, { autoplay: true });
+    await withTimeout(ended, 20_000, 'the end of the track');
+    assert.deepEqual(counterRuns(capture.readS16()).runs, [{ start: 0, end: RATE }]);
+  });
+
   it('two preloaded tracks join bit-exactly (gapless)', async () => {
     const a = path.join(dir, 'gap-a.wav');
     const b = path.join(dir, 'gap-b.wav');

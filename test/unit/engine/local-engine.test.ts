@@ -59,6 +59,36 @@ describe('engine: LocalEngine with the wav and null sinks', () => {
     assert.equal(silentGapsInside, 0);
   });
 
+  it('volume and pause/resume ramp per sample: no step, no lost frame', async () => {
+    // A DC signal at half scale: any click would be a jump between neighbouring samples.
+    const frames = 44_100 * 2;
+    const dc = new Int16Array(frames * 2).fill(16384);
+    const source = path.join(dir, 'dc.wav');
+    writeWavS16(source, dc, 44_100, 2);
+    const out = path.join(dir, 'ramps.wav');
+    const engine = new LocalEngine({ sink: `wav:${out}` }); // default 12 ms pause fade
+    try {
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'dc', uri: source }, { autoplay: false });
+      await engine.setVolume(0.25);
+      await engine.play();
+      await engine.pause();
+      await new Promise((r) => setTimeout(r, 50));
+      await engine.play();
+      await ended;
+    } finally {
+      engine.dispose();
+    }
+    const { pcm } = readWavS16(out);
+    assert.equal(pcm.length, frames * 2, 'every frame written once');
+    let maxStep = 0;
+    for (let i = 2; i < pcm.length; i += 2) maxStep = Math.max(maxStep, Math.abs(pcm[i]! - pcm[i - 2]!));
+    // 16384 over a 12 ms (529-frame) fade is 31 per frame; a click would be thousands.
+    assert.ok(maxStep <= 40, `largest step between frames: ${maxStep}`);
+    assert.ok(pcm[0]! < 100, `starts from silence (fade-in), first sample ${pcm[0]}`);
+    assert.equal(pcm[pcm.length - 2], 4096, 'ends at volume 0.25');
+  });
+
   it('null sink: plays in real time and reports the position at least 10 times a second', async () => {
     const source = path.join(dir, 'one-second.wav');
     writeWavS16(source, counterPcm(0, 44_100), 44_100, 2);
