@@ -19,7 +19,7 @@ export interface CorpusSpec {
   readonly mp3Frames: number;
 }
 
-const RECIPE_VERSION = 2;
+const RECIPE_VERSION = 3;
 
 export function ensureCorpus(spec: CorpusSpec, log: (message: string) => void): string[] {
   const marker = path.join(spec.root, `.complete-v${RECIPE_VERSION}-${spec.folders}x${spec.filesPerFolder}`);

@@ -30,8 +30,9 @@ export interface TrackTags {
   readonly duration?: number;
   readonly replayGain?: ReplayGain;
   /**
-   * True when the file embeds a picture (read it with `readCover` / `CoverCache`); undefined
-   * when unknown (a reader that skipped covers).
+   * Whether the file embeds a picture. Undefined (unknown) from the default scan reader,
+   * which skips covers for speed; set by `createTagReader({ detectCovers: true })`. To show
+   * art, ask `CoverCache.get(path)`, which reads it lazily (undefined: none).
    */
   readonly hasCover?: boolean;
   readonly codec?: string;

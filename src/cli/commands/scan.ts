@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { CliCommand, CliIO, ExitCode, numberFlag, parseArgs, UsageError } from '../command';
 import { ScanError, scanLibrary, type ScanResult } from '../../library/scanner';
 import { TagCache } from '../../library/tag-cache';
+import { createTagReader } from '../../library/tags';
 import type { ScannedTrack, TrackTags } from '../../library/types';
 
 const usage = `Usage: playhead scan FOLDER [options]
@@ -13,6 +14,7 @@ Options:
   --json               print one JSON document: { root, tracks, skipped, summary }
   --ignore GLOB        skip paths matching GLOB (relative to FOLDER; repeatable),
                        e.g. --ignore '**/demos/**' --ignore '*.{wav,aiff}'
+  --covers             also report which files embed cover art (parses pictures; slower)
   --hidden             include files and folders whose name starts with a dot
   --no-follow          do not descend into symbolic links to folders
   --cache DIR          keep a tag cache in DIR (a second scan then only stats files)
@@ -25,7 +27,7 @@ export const scanCommand: CliCommand = {
   usage,
   async run(args, io) {
     const { ignore, rest } = takeRepeated(args, 'ignore');
-    const parsed = parseArgs(rest, { json: 'boolean', hidden: 'boolean', 'no-follow': 'boolean', cache: 'value', concurrency: 'value' });
+    const parsed = parseArgs(rest, { json: 'boolean', covers: 'boolean', hidden: 'boolean', 'no-follow': 'boolean', cache: 'value', concurrency: 'value' });
     if (parsed.positionals.length !== 1) throw new UsageError('expected exactly one FOLDER');
     const root = path.resolve(parsed.positionals[0]!);
     const concurrency = numberFlag(parsed, 'concurrency', 8)!;
@@ -42,6 +44,7 @@ export const scanCommand: CliCommand = {
       result = await scanLibrary(root, {
         ignore,
         includeHidden: parsed.flags.has('hidden'),
+        readTags: parsed.flags.has('covers') ? createTagReader({ detectCovers: true }) : undefined,
         followSymlinks: !parsed.flags.has('no-follow'),
         concurrency,
         cache,

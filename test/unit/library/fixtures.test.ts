@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { scanLibrary } from '../../../src/library/scanner';
 import { readdirSync } from 'node:fs';
 import { parseFile } from 'music-metadata';
-import { parseTags, readCover } from '../../../src/library/tags';
+import { createTagReader, parseTags, readCover } from '../../../src/library/tags';
 import { flacFile, mp3File, TINY_PNG } from '../../../bench/lib/tagged-files';
 import { useTempDir, writeTree } from './helpers';
 
@@ -26,7 +26,7 @@ describe('library: the shared media fixtures', () => {
 
   it('reads the tagged fixtures as the manifest describes, covers included', async () => {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { tracks: TaggedFixture[]; broken: { file: string; expect: string }[] };
-    const result = await scanLibrary(media);
+    const result = await scanLibrary(media, { readTags: createTagReader({ detectCovers: true }) });
     const tagged = manifest.tracks.filter((t) => t.kind === 'tagged');
     assert.ok(tagged.length >= 3);
     for (const fixture of tagged) {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { mp3File } from '../../../bench/lib/tagged-files';
+import { mp3File, TINY_PNG } from '../../../bench/lib/tagged-files';
 import { scanCommand } from '../../../src/cli/commands/scan';
 import { commands } from '../../../src/cli/commands/index';
 import { ExitCode, UsageError } from '../../../src/cli/command';
@@ -45,6 +45,16 @@ describe('cli: playhead scan', () => {
     assert.ok(stdout.includes(`${path.join('Album', 'broken.mp3')}: cannot read tags: `));
     assert.ok(stdout.includes(`${path.join('Album', 'notes.txt')}: unsupported file type .txt`));
     assert.match(stderr, /2 tracks, 2 skipped/);
+    assert.ok(!stdout.includes(', cover'));
+  });
+
+  it('reports embedded covers with --covers', async () => {
+    writeTree(tmp.path, { 'Album/03 - C.mp3': mp3File({ title: 'C', track: '3', cover: TINY_PNG }) });
+    const { stdout } = await run([tmp.path, '--covers']);
+    const lines = stdout.split('\n');
+    const c = lines.indexOf(path.join('Album', '03 - C.mp3'));
+    assert.match(lines[c + 1]!, /, cover$/);
+    assert.doesNotMatch(lines[1]!, /cover/);
   });
 
   it('prints JSON with --json, honours --ignore, and reuses a --cache', async () => {

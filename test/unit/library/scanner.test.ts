@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { flacFile, mp3File, TINY_PNG, wavFile } from '../../../bench/lib/tagged-files';
 import { nodeScanFileSystem, type ScanFileSystem } from '../../../src/library/scan-fs';
 import { createScanFilter, isSkippedEntry, readTrack, scanFolders, scanLibrary, ScanError } from '../../../src/library/scanner';
-import type { TagReader } from '../../../src/library/tags';
+import { createTagReader, type TagReader } from '../../../src/library/tags';
 import { relativeTo, useTempDir, writeTree } from './helpers';
 
 /** A reader that never touches the file: tags from the name, counting calls. */
@@ -43,7 +43,7 @@ describe('library/scanner', () => {
       'Album/03.wav': wavFile({ title: 'Café Ünïcode', artist: 'Zoë' }),
       'Loose/04 - Somebody - Untagged Song.mp3': mp3File({}),
     });
-    const result = await scanLibrary(tmp.path);
+    const result = await scanLibrary(tmp.path, { readTags: createTagReader({ detectCovers: true }) });
     assert.deepEqual(result.skipped, []);
     assert.deepEqual(relativeTo(tmp.path, result.tracks.map((t) => t.path)), [
       'Album/01.mp3',
@@ -73,6 +73,13 @@ describe('library/scanner', () => {
     assert.deepEqual(
       [untagged!.title, untagged!.artist, untagged!.album, untagged!.trackNumber],
       ['Untagged Song', 'Somebody', 'Loose', 4],
+    );
+
+    // The default reader skips covers (faster); everything else is the same, cover unknown.
+    const fast = await scanLibrary(tmp.path);
+    assert.deepEqual(
+      fast.tracks.map((t) => t.tags),
+      result.tracks.map(({ tags: { hasCover: _known, ...rest } }) => rest),
     );
   });
 
