@@ -151,6 +151,10 @@ export class QueueView {
 
     new ResizeObserver(() => {
       this.viewportHeight = this.list.clientHeight;
+      // The column header must leave the same room as the list's scrollbar, whose width
+      // depends on the platform and on VS Code's scrollbar styling: measure it.
+      const scrollbar = this.list.offsetWidth - this.list.clientWidth;
+      this.element.style.setProperty('--scrollbar-width', `${Math.max(0, scrollbar)}px`);
       this.scheduleRender();
     }).observe(this.list);
   }

@@ -78,6 +78,7 @@ export class FakeWebviewPanel {
 }
 
 export const created: FakeWebviewPanel[] = [];
+export const serializers = new Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>();
 
 export const fakeVscode = {
   Uri: FakeUri,
@@ -87,6 +88,10 @@ export const fakeVscode = {
       const panel = new FakeWebviewPanel(viewType, title, options);
       created.push(panel);
       return panel;
+    },
+    registerWebviewPanelSerializer(viewType: string, serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) {
+      serializers.set(viewType, serializer);
+      return { dispose: () => serializers.delete(viewType) };
     },
   },
 };

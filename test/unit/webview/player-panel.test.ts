@@ -3,7 +3,7 @@ import { Emitter } from '../../../src/base/event';
 import type { PlayerCommand, QueueItem, ViewState } from '../../../src/protocol/messages';
 import type { PlayerPanel as PlayerPanelClass, PlayerPanelOptions } from '../../../src/vscode/panel/player-panel';
 import type { PlayerViewModel } from '../../../src/vscode/panel/view-model';
-import { created, FakeUri, FakeWebviewPanel, installFakeVscode } from './fake-vscode';
+import { created, FakeUri, FakeWebviewPanel, installFakeVscode, serializers } from './fake-vscode';
 
 type Queue = { readonly version: number; readonly items: readonly QueueItem[] };
 type Position = { readonly positionMs: number; readonly positionAt: number; readonly playing: boolean };
@@ -54,6 +54,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('PlayerPanel (with a fake vscode)', () => {
   let uninstall: () => void;
   let PlayerPanel: typeof PlayerPanelClass;
+  let registerPlayerPanelSerializer: typeof import('../../../src/vscode/panel/serializer').registerPlayerPanelSerializer;
   let viewModel: FakeViewModel;
   let options: PlayerPanelOptions;
 
@@ -61,6 +62,9 @@ describe('PlayerPanel (with a fake vscode)', () => {
     uninstall = installFakeVscode();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     PlayerPanel = (require('../../../src/vscode/panel/player-panel') as typeof import('../../../src/vscode/panel/player-panel')).PlayerPanel;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    registerPlayerPanelSerializer = (require('../../../src/vscode/panel/serializer') as typeof import('../../../src/vscode/panel/serializer'))
+      .registerPlayerPanelSerializer;
   });
   after(() => uninstall());
 
@@ -190,5 +194,18 @@ describe('PlayerPanel (with a fake vscode)', () => {
     assert.equal(restored.webview.posted.length, 2);
     panel.dispose();
     assert.equal(restored.disposed, true, 'disposing from code closes the tab');
+  });
+
+  it('registers a serializer for playhead.player that revives the panel', async () => {
+    const registration = registerPlayerPanelSerializer(() => options);
+    const serializer = serializers.get('playhead.player');
+    assert.ok(serializer);
+    const restored = new FakeWebviewPanel('playhead.player', 'Playhead', {});
+    await serializer.deserializeWebviewPanel(restored, { filter: 'x' });
+    assert.ok(PlayerPanel.current);
+    restored.webview.received.fire({ type: 'ready' });
+    assert.equal(restored.webview.posted.length, 2);
+    registration.dispose();
+    assert.equal(serializers.size, 0);
   });
 });
