@@ -1,6 +1,7 @@
 import { Emitter, Event } from '../base/event';
 import { Disposable } from '../base/lifecycle';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from '../engine/api';
+import { EngineRefs } from './engine-refs';
 import { Favorites, HistoryEntry, PlayHistory } from './history';
 import {
   loadFavorites,
@@ -47,11 +48,6 @@ export interface QueueChange {
 
 type StoreKey = keyof typeof storageKeys;
 
-interface Preload {
-  readonly ref: TrackRef;
-  readonly itemId: string;
-}
-
 /**
  * The player core: owns the queue, the play order and the state machine, drives the engine,
  * and publishes one snapshot. Plain Node (no `vscode`), so the extension, the CLI and the REST
@@ -60,9 +56,9 @@ interface Preload {
  * How it stays consistent with an asynchronous engine:
  * - Commands change the player's state synchronously (the snapshot is right at once), then
  *   queue their engine calls on one chain, so the engine sees calls in command order.
- * - Every load or preload gets a fresh TrackRef id (`<queue item id>@<serial>`). Engine events
- *   name that id, so an event about a track the player has moved away from is recognised as
- *   stale and ignored instead of corrupting the state.
+ * - Every load or preload gets a fresh TrackRef id (see EngineRefs). Engine events name that
+ *   id, so an event about a track the player has moved away from is recognised as stale and
+ *   ignored instead of corrupting the state.
  */
 export class Player extends Disposable {
   private readonly engine: AudioEngine;
@@ -80,15 +76,8 @@ export class Player extends Disposable {
   private readonly favoriteTracks = new Favorites();
   private readonly saver: SaveScheduler<StoreKey>;
 
-  /** The ref the engine has (or is loading) for the current item; undefined when it has none. */
-  private currentRef: TrackRef | undefined;
-  /** Set once the engine has confirmed `currentRef` (load resolved, or a gapless start). */
-  private engineHasCurrent = false;
-  /** What we last asked the engine to preload. */
-  private preloaded: Preload | undefined;
-  /** Preloads replaced while the current track played: the engine may already have moved to one. */
-  private readonly supersededPreloads = new Set<string>();
-  private refSerial = 0;
+  /** What the engine has been given: tells current, preloaded and stale engine events apart. */
+  private readonly refs = new EngineRefs();
 
   private positionMs = 0;
   private positionAt: number;
@@ -198,7 +187,7 @@ export class Player extends Disposable {
       return rejected('empty-queue', 'The queue is empty.');
     }
     this.userStartedPlayback();
-    if (this.state === 'paused' && this.currentRef) {
+    if (this.state === 'paused' && this.refs.current) {
       this.machine.transition('playing', 'play');
       this.publish();
       await this.callEngine(() => this.engine.play());
@@ -265,7 +254,7 @@ export class Player extends Disposable {
     this.positionAt = this.now();
     this.publish();
     this.markDirty('position', this.saveDelayMs);
-    if (this.currentRef) {
+    if (this.refs.current) {
       await this.callEngine(() => this.engine.seek(target));
     }
     return accepted;
@@ -568,7 +557,7 @@ export class Player extends Disposable {
 
   private onEngineState(engineState: EngineState): void {
     // The player's own state is the truth; the engine only tells us about starving.
-    if (engineState === 'starved' && this.state === 'playing' && this.currentRef) {
+    if (engineState === 'starved' && this.state === 'playing' && this.refs.current) {
       this.machine.transition('buffering', 'engine-starved');
       this.publish();
     } else if (engineState === 'playing' && this.state === 'buffering') {
@@ -578,7 +567,7 @@ export class Player extends Disposable {
   }
 
   private onEnginePosition(report: PositionReport): void {
-    if (report.trackId !== this.currentRef?.id || this.state === 'stopped') {
+    if (!this.refs.isCurrent(report.trackId) || this.state === 'stopped') {
       return;
     }
     this.positionMs = report.positionMs;
@@ -588,29 +577,22 @@ export class Player extends Disposable {
   }
 
   private onEngineTrackStarted(loaded: LoadedTrack): void {
-    const refId = loaded.track.id;
-    if (refId === this.currentRef?.id) {
+    if (this.refs.isCurrent(loaded.track.id)) {
       return; // an engine that also announces plain loads: nothing new
     }
-    const expected = this.preloaded?.ref.id === refId || this.supersededPreloads.has(refId);
-    if (!expected) {
+    const itemId = this.refs.adoptStart(loaded.track);
+    if (itemId === undefined) {
       // A preload from before a load we have since asked for: that load will replace it.
-      this.log(`Ignoring stale track start ${refId}`);
+      this.log(`Ignoring stale track start ${loaded.track.id}`);
       return;
     }
-    const itemId = itemIdOf(refId);
-    this.preloaded = undefined;
-    this.supersededPreloads.clear();
     this.consecutiveFailures = 0;
     if (!this.queue.has(itemId)) {
       // Removed from the queue after it was preloaded: move on from the track before it.
-      this.currentRef = loaded.track;
       this.advance('auto', 'preloaded-item-removed');
       return;
     }
     this.order.moveTo(itemId, 'forward');
-    this.currentRef = loaded.track;
-    this.engineHasCurrent = true;
     this.positionMs = 0;
     this.positionAt = this.now();
     this.durationMs = loaded.durationMs ?? this.queue.currentItem!.track.durationMs;
@@ -622,7 +604,7 @@ export class Player extends Disposable {
   }
 
   private onEngineTrackEnded(trackId: string): void {
-    if (trackId !== this.currentRef?.id) {
+    if (!this.refs.isCurrent(trackId)) {
       return;
     }
     this.consecutiveFailures = 0;
@@ -630,14 +612,15 @@ export class Player extends Disposable {
   }
 
   private onEngineError(error: EngineError): void {
-    const aboutCurrent = error.trackId === undefined || error.trackId === this.currentRef?.id;
-    if (error.fatalForTrack && aboutCurrent && this.currentRef) {
-      this.trackFailed(this.currentRef, error.kind, error.message);
+    const current = this.refs.current;
+    const aboutCurrent = error.trackId === undefined || this.refs.isCurrent(error.trackId);
+    if (error.fatalForTrack && aboutCurrent && current) {
+      this.trackFailed(current, error.kind, error.message);
       return;
     }
-    if (error.trackId !== undefined && error.trackId === this.preloaded?.ref.id) {
+    if (this.refs.isPreload(error.trackId)) {
       // It will fail again when its turn comes, and be skipped then with a visible error.
-      this.log(`Preloading ${this.preloaded.ref.uri} failed: ${error.message}`);
+      this.log(`Preloading ${this.refs.preloaded!.ref.uri} failed: ${error.message}`);
       return;
     }
     if (!aboutCurrent) {
@@ -751,7 +734,7 @@ export class Player extends Disposable {
   }
 
   private trackFailed(ref: TrackRef, kind: string, message: string): void {
-    if (ref !== this.currentRef) {
+    if (ref !== this.refs.current) {
       return;
     }
     const item = this.queue.currentItem;
@@ -786,11 +769,7 @@ export class Player extends Disposable {
       return Promise.resolve();
     }
     const item = this.queue.currentItem!;
-    const ref: TrackRef = { id: `${item.id}@${++this.refSerial}`, uri: item.track.uri };
-    this.currentRef = ref;
-    this.engineHasCurrent = false;
-    this.preloaded = undefined;
-    this.supersededPreloads.clear();
+    const ref = this.refs.load(item);
     this.positionMs = options.startMs;
     this.positionAt = this.now();
     this.durationMs = item.track.durationMs;
@@ -800,7 +779,7 @@ export class Player extends Disposable {
     this.markDirty('position', this.saveDelayMs);
 
     return this.callEngine(async () => {
-      if (ref !== this.currentRef) {
+      if (ref !== this.refs.current) {
         return; // superseded before its turn came
       }
       let loaded: LoadedTrack;
@@ -810,10 +789,9 @@ export class Player extends Disposable {
         this.trackFailed(ref, 'load', error instanceof Error ? error.message : String(error));
         return;
       }
-      if (ref !== this.currentRef) {
+      if (!this.refs.confirm(ref)) {
         return;
       }
-      this.engineHasCurrent = true;
       this.durationMs = loaded.durationMs ?? item.track.durationMs;
       // History counts starts from the top; resuming a restored track mid-way is not a new play.
       if (options.autoplay && options.startMs === 0) {
@@ -828,11 +806,8 @@ export class Player extends Disposable {
   /** Stops the engine and forgets what it had; the caller publishes. */
   private stopPlayback(cause: TransitionCause): void {
     this.machine.transition('stopped', cause);
-    const hadTrack = this.currentRef !== undefined;
-    this.currentRef = undefined;
-    this.engineHasCurrent = false;
-    this.preloaded = undefined;
-    this.supersededPreloads.clear();
+    const hadTrack = this.refs.current !== undefined;
+    this.refs.clear();
     this.positionMs = 0;
     this.positionAt = this.now();
     this.markDirty('session', 0);
@@ -850,23 +825,18 @@ export class Player extends Disposable {
   private async syncPreload(force: boolean): Promise<void> {
     let desired: string | undefined;
     // Preloading only means something once the engine has the track it should follow.
-    if (this.currentRef && this.engineHasCurrent && this.state !== 'stopped' && !this.stopAfterCurrent) {
+    if (this.refs.hasCurrent && this.state !== 'stopped' && !this.stopAfterCurrent) {
       desired = this.order.following('auto');
     }
-    if (!force && desired === this.preloaded?.itemId) {
+    if (!force && desired === this.refs.preloaded?.itemId) {
       return;
     }
-    if (this.preloaded) {
-      this.supersededPreloads.add(this.preloaded.ref.id);
-    }
     const item = desired === undefined ? undefined : this.queue.get(this.queue.indexOf(desired));
-    if (!item) {
-      this.preloaded = undefined;
+    const ref = this.refs.setPreload(item);
+    if (!ref) {
       await this.engine.preloadNext(undefined);
       return;
     }
-    const ref: TrackRef = { id: `${item.id}@${++this.refSerial}`, uri: item.track.uri };
-    this.preloaded = { ref, itemId: item.id };
     try {
       await this.engine.preloadNext(ref);
     } catch (error) {
@@ -1039,9 +1009,4 @@ export class Player extends Disposable {
       this.machine.transition('paused', 'restore');
     }
   }
-}
-
-function itemIdOf(refId: string): string {
-  const at = refId.lastIndexOf('@');
-  return at < 0 ? refId : refId.slice(0, at);
 }
