@@ -53,8 +53,17 @@ class PlayerApp {
       ),
       this.queue.element,
     );
-    // Stop animating while hidden (VS Code hides the page before it discards it).
-    document.addEventListener('visibilitychange', () => (document.hidden ? this.seekBar.pause() : this.seekBar.resume()));
+    // While hidden the host posts nothing (hidden webviews drop messages), so on becoming
+    // visible again ask for the full picture. Usually VS Code discards a hidden page and the
+    // reloaded one says `ready` anyway; this covers the times it keeps it.
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) {
+        this.seekBar.pause();
+      } else {
+        this.seekBar.resume();
+        this.host.ready();
+      }
+    });
     window.addEventListener('error', (event) => this.host.log('error', `${event.message} (${event.filename}:${event.lineno})`));
     window.addEventListener('unhandledrejection', (event) => this.host.log('error', `unhandled rejection: ${String(event.reason)}`));
     this.host.ready();
@@ -68,7 +77,7 @@ class PlayerApp {
       case 'position':
         this.seekBar.sync(
           { positionMs: message.positionMs, at: anchorTime(message.positionAt, Date.now()), playing: message.playing },
-          this.state?.durationMs,
+          this.duration(),
         );
         return;
       case 'queue':
@@ -76,6 +85,7 @@ class PlayerApp {
         this.queueVersion = message.version;
         this.items = message.items;
         this.queue.setItems(message.items);
+        if (this.state) this.nowPlaying.update(this.state, this.items.length);
         return;
       case 'reply':
         return; // replies are consumed by HostConnection
@@ -86,14 +96,19 @@ class PlayerApp {
     // Ignore stale states (a slower update overtaken by a newer one).
     if (this.state && state.version < this.state.version) return;
     this.state = state;
-    this.nowPlaying.update(state);
+    this.nowPlaying.update(state, this.items.length);
     this.transport.update(state);
     this.seekBar.sync(
       { positionMs: state.positionMs, at: anchorTime(state.positionAt, Date.now()), playing: state.state === 'playing' },
-      state.durationMs ?? state.track?.durationMs,
+      this.duration(),
     );
     this.queue.setCurrent(state.currentIndex);
     this.queue.setPlaying(state.state === 'playing' || state.state === 'buffering');
+  }
+
+  /** The track's length: the engine's figure when known, else the tags'. */
+  private duration(): number | undefined {
+    return this.state?.durationMs ?? this.state?.track?.durationMs;
   }
 
   /** Reorders at once on screen; the host's next queue message confirms (or corrects) it. */

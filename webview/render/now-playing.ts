@@ -35,11 +35,13 @@ export class NowPlayingView {
     );
   }
 
-  update(state: ViewState): void {
+  /** `queueLength` picks the hint shown when nothing is loaded. */
+  update(state: ViewState, queueLength: number): void {
     const track = state.track;
+    const idleHint = queueLength > 0 ? 'Double-click a track in the queue to play it' : 'Play a folder to fill the queue';
     setText(this.title, track ? track.title : 'Nothing playing');
     this.title.title = track ? track.title : '';
-    setText(this.artist, track ? (track.artist ?? 'Unknown artist') : 'Play a folder to fill the queue');
+    setText(this.artist, track ? (track.artist ?? 'Unknown artist') : idleHint);
     setText(this.album, track?.album ?? '');
     this.separator.hidden = !track?.album;
     this.album.hidden = !track?.album;

@@ -385,7 +385,6 @@ export class QueueView {
         next = count - 1;
         break;
       case 'Enter':
-      case ' ':
         event.preventDefault();
         this.actions.play(this.queueIndex(this.focused));
         return;
