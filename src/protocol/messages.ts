@@ -102,23 +102,24 @@ export type WebviewMessage =
 const isIndex = (v: unknown): v is number => isInteger(v) && v >= 0;
 const isUnit = (v: unknown): v is number => isFiniteNumber(v) && v >= 0 && v <= 1;
 
-const commandArgs: { readonly [K in PlayerCommand['command']]: Validator<Record<string, unknown>> } = {
-  toggle: isRecord,
-  play: isRecord,
-  pause: isRecord,
-  stop: isRecord,
-  next: isRecord,
-  previous: isRecord,
-  seek: isObject({ positionMs: (v): v is number => isFiniteNumber(v) && v >= 0 }),
-  setVolume: isObject({ volume: isUnit }),
-  toggleMute: isRecord,
-  toggleShuffle: isRecord,
-  cycleRepeat: isRecord,
-  toggleFavorite: isRecord,
-  playIndex: isObject({ index: isIndex }),
-  removeIndex: isObject({ index: isIndex }),
-  move: isObject({ from: isIndex, to: isIndex }),
-  playFolder: isRecord,
+/** Each command's arguments and their checks; only these fields reach the host. */
+const commandArgs: { readonly [K in PlayerCommand['command']]: Readonly<Record<string, Validator<unknown>>> } = {
+  toggle: {},
+  play: {},
+  pause: {},
+  stop: {},
+  next: {},
+  previous: {},
+  seek: { positionMs: (v): v is number => isFiniteNumber(v) && v >= 0 },
+  setVolume: { volume: isUnit },
+  toggleMute: {},
+  toggleShuffle: {},
+  cycleRepeat: {},
+  toggleFavorite: {},
+  playIndex: { index: isIndex },
+  removeIndex: { index: isIndex },
+  move: { from: isIndex, to: isIndex },
+  playFolder: {},
 };
 
 function hasOwn(target: object, key: string): boolean {
@@ -137,7 +138,13 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
     case 'command': {
       const name = value.command;
       if (!isString(name) || !hasOwn(commandArgs, name) || !isIndex(value.id)) return undefined;
-      return commandArgs[name as PlayerCommand['command']](value) ? (value as unknown as WebviewMessage) : undefined;
+      // Rebuilt from the checked fields only: stray fields from the view never reach the host.
+      const message: Record<string, unknown> = { type: 'command', id: value.id, command: name };
+      for (const [key, check] of Object.entries(commandArgs[name as PlayerCommand['command']])) {
+        if (!check(value[key])) return undefined;
+        message[key] = value[key];
+      }
+      return message as unknown as WebviewMessage;
     }
     default:
       return undefined;

@@ -104,6 +104,16 @@ describe('protocol validators', () => {
       for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
     });
 
+    it('passes on only the checked fields of a command', () => {
+      assert.deepEqual(parseWebviewMessage({ type: 'command', id: 3, command: 'seek', positionMs: 5, extra: 'x', __proto__: { evil: 1 } }), {
+        type: 'command',
+        id: 3,
+        command: 'seek',
+        positionMs: 5,
+      });
+      assert.deepEqual(parseWebviewMessage({ type: 'command', id: 4, command: 'play', index: 9 }), { type: 'command', id: 4, command: 'play' });
+    });
+
     it('caps log messages from the view', () => {
       const parsed = parseWebviewMessage({ type: 'log', level: 'info', message: 'x'.repeat(10_000) });
       assert.equal(parsed?.type === 'log' && parsed.message.length, 2000);
