@@ -25,7 +25,7 @@ export {
 export { TagCache, type CachedTags, type TagCacheOptions } from './tag-cache';
 export { createTagReader, readCover, readTags, type CoverArt, type TagReader, type TagReaderOptions } from './tags';
 export type { InferableField, ReplayGain, ScannedTrack, SkipKind, SkippedEntry, TrackTags } from './types';
-export type { PlaylistEntry, PlaylistItem, PlaylistTrackInput } from './playlists/entry';
+export { playlistInputFor, type PlaylistEntry, type PlaylistItem, type PlaylistTrackInput } from './playlists/entry';
 export { formatM3u, parseM3u } from './playlists/m3u';
 export { formatPls, parsePls } from './playlists/pls';
 export { sanitizePlaylistName } from './playlists/names';

@@ -32,3 +32,11 @@ export interface PlaylistTrackInput {
   readonly artist?: string;
   readonly title?: string;
 }
+
+/** What a playlist should record for a scanned track: its path, duration, artist and title. */
+export function playlistInputFor(track: {
+  readonly path: string;
+  readonly tags: { readonly title?: string; readonly artist?: string; readonly duration?: number };
+}): PlaylistTrackInput {
+  return { path: track.path, duration: track.tags.duration, artist: track.tags.artist, title: track.tags.title };
+}

@@ -3,6 +3,8 @@
  * may travel to: no separators or characters Windows forbids, no control characters, no
  * trailing dots or spaces, no reserved device names, and a bounded length.
  */
+// Control characters are forbidden on Windows and break M3U lines; matching them is the point.
+// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[<>:"/\\|?*\u0000-\u001f\u007f]/g;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 /** Bytes, leaving room for the extension and the temp-file affixes of atomic writes. */

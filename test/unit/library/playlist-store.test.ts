@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defaultPlaylistFolder, moveEntries, PlaylistError, PlaylistStore, type PlaylistChange } from '../../../src/library/playlists/store';
+import { playlistInputFor } from '../../../src/library/playlists/entry';
 import { useTempDir, writeTree } from './helpers';
 
 describe('library/playlists: PlaylistStore', () => {
@@ -117,6 +118,15 @@ describe('library/playlists: PlaylistStore', () => {
     await store.add('Shared', [track('c.ogg')]);
     assert.deepEqual((await store.read('Shared')).map((e) => path.basename(e.path!)), ['b.flac', 'd.wav', 'c.ogg']);
     assert.ok(existsSync(info.path));
+  });
+
+  it('records a scanned track with its tags as "Artist - Title" and its duration', async () => {
+    await store.create('From scan', [
+      playlistInputFor({ path: path.join(music, 'b.flac'), tags: { title: 'Tïtle', artist: 'Ärtist', duration: 61.6 } }),
+      playlistInputFor({ path: path.join(music, 'c.ogg'), tags: {} }),
+    ]);
+    const text = readFileSync(path.join(store.folder, 'From scan.m3u8'), 'utf8');
+    assert.equal(text, '#EXTM3U\n#EXTINF:62,Ärtist - Tïtle\n../../Music/b.flac\n#EXTINF:-1,c\n../../Music/c.ogg\n');
   });
 
   it('moves multi-selections the way drag and drop means', () => {
