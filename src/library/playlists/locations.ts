@@ -34,5 +34,7 @@ export function resolveLocation(location: string, playlistDir: string, pathApi: 
 export function locationFor(filePath: string, playlistDir: string, pathApi: PathApi = nodePath): string {
   const relative = pathApi.relative(playlistDir, filePath);
   if (relative === '' || pathApi.isAbsolute(relative)) return filePath;
-  return pathApi === nodePath.win32 ? relative.replace(/\\/g, '/') : relative;
+  const portable = pathApi === nodePath.win32 ? relative.replace(/\\/g, '/') : relative;
+  // A line starting with '#' is a comment in M3U: "#1 Hit.mp3" must be written "./#1 Hit.mp3".
+  return portable.startsWith('#') ? `./${portable}` : portable;
 }

@@ -78,7 +78,9 @@ export function formatM3u(entries: readonly PlaylistEntry[]): string {
       const seconds = entry.duration === undefined ? -1 : Math.round(entry.duration);
       lines.push(`#EXTINF:${seconds},${singleLine(entry.title ?? '')}`);
     }
-    lines.push(singleLine(entry.location));
+    const location = singleLine(entry.location);
+    // Never let a location read back as a comment (locationFor already avoids this).
+    lines.push(location.startsWith('#') ? `./${location}` : location);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -129,6 +129,19 @@ describe('library/playlists: PlaylistStore', () => {
     assert.equal(text, '#EXTM3U\n#EXTINF:62,Ärtist - Tïtle\n../../Music/b.flac\n#EXTINF:-1,c\n../../Music/c.ogg\n');
   });
 
+  it('keeps a file whose name starts with # (a comment marker in M3U)', async () => {
+    writeTree(music, { '#1 Hit.mp3': 'x' });
+    await store.create('Hash', [track('#1 Hit.mp3')]);
+    assert.deepEqual((await store.read('Hash')).map((i) => i.location), ['../../Music/#1 Hit.mp3']);
+    // A playlist next to the file: the relative path would start with '#'.
+    const beside = new PlaylistStore(music);
+    await beside.create('Beside', [track('#1 Hit.mp3')]);
+    assert.equal(readFileSync(path.join(music, 'Beside.m3u8'), 'utf8'), '#EXTM3U\n#EXTINF:-1,#1 Hit\n./#1 Hit.mp3\n');
+    const items = await beside.read('Beside');
+    assert.deepEqual(items.map((i) => [i.location, i.path, i.missing]), [['./#1 Hit.mp3', path.join(music, '#1 Hit.mp3'), false]]);
+    beside.dispose();
+  });
+
   it('moves multi-selections the way drag and drop means', () => {
     const list = ['a', 'b', 'c', 'd', 'e'];
     assert.deepEqual(moveEntries(list, [0], 2), ['b', 'a', 'c', 'd', 'e']);
