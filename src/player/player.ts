@@ -410,6 +410,23 @@ export class Player extends Disposable {
     return items;
   }
 
+  /**
+   * Inserts tracks so the first lands at `index` (clamped to the queue), e.g. scan results
+   * arriving in order or a drop at a position. With shuffle on they join the unplayed part of
+   * the cycle at random, like `add`.
+   */
+  insertAt(index: number, tracks: readonly Track[]): QueueItem[] {
+    const clean = this.sanitize(tracks);
+    if (clean.length === 0 || !Number.isFinite(index)) {
+      return [];
+    }
+    const items = this.queue.insertAt(index, clean);
+    this.order.onAdded(items.map((item) => item.id));
+    this.queueEdited();
+    this.publish();
+    return items;
+  }
+
   /** Inserts right after the current track ("Play Next"), shuffle or not. */
   insertNext(tracks: readonly Track[]): QueueItem[] {
     const clean = this.sanitize(tracks);

@@ -25,6 +25,7 @@ type Step =
   | { kind: 'repeat'; mode: RepeatMode }
   | { kind: 'stopAfterCurrent'; on: boolean }
   | { kind: 'add' | 'insertNext'; count: number; broken: boolean }
+  | { kind: 'insertAt'; at: number; count: number }
   | { kind: 'remove'; picks: number[] }
   | { kind: 'move'; from: number; to: number }
   | { kind: 'finish' | 'starve' | 'recover' | 'fail' }
@@ -59,6 +60,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       broken: fc.boolean(),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('insertAt' as const), at: fc.integer({ min: -2, max: 10 }), count: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), picks: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), from: fc.nat(), to: fc.nat() }) },
   { weight: 4, arbitrary: engineEvent('finish') },
@@ -183,6 +185,12 @@ describe('Player (property-based)', () => {
                 player[step.kind](tracks);
                 break;
               }
+              case 'insertAt':
+                player.insertAt(
+                  step.at,
+                  Array.from({ length: step.count }, () => ({ uri: `/m/${trackSerial++}.flac`, durationMs: 180_000 })),
+                );
+                break;
               case 'remove':
                 pending = player.remove(step.picks.map((p) => p % Math.max(1, player.snapshot.queueLength)));
                 break;

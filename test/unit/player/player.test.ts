@@ -441,6 +441,20 @@ describe('Player', () => {
       assert.equal(!bad.ok && bad.reason, 'out-of-range');
     });
 
+    it('insertAt places tracks at an index (clamped) and keeps the current track', async () => {
+      const { player } = rig();
+      player.add(tracks(3));
+      await player.playAt(1);
+      player.insertAt(0, [{ uri: '/music/front.flac' }]);
+      assert.equal(player.snapshot.queueIndex, 2);
+      player.insertAt(99, [{ uri: '/music/end.flac' }]);
+      assert.deepEqual(
+        player.getQueue().map((i) => i.track.uri),
+        ['/music/front.flac', '/music/t0.flac', '/music/t1.flac', '/music/t2.flac', '/music/end.flac'],
+      );
+      assert.equal(player.snapshot.track?.uri, '/music/t1.flac');
+    });
+
     it('removing the playing track plays what followed it; removing the last one stops', async () => {
       const { player, engine } = rig();
       player.add(tracks(3));
