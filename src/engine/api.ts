@@ -46,6 +46,16 @@ export interface EngineError {
   readonly fatalForTrack: boolean;
 }
 
+/** An output device the engine can play to (naudiodon/PortAudio). */
+export interface OutputDevice {
+  readonly id: number;
+  readonly name: string;
+  readonly hostApi: string | undefined;
+  readonly maxOutputChannels: number;
+  readonly defaultSampleRate: number;
+  readonly isDefault: boolean;
+}
+
 export interface AudioEngine extends IDisposable {
   readonly state: EngineState;
   /** Loads and opens the track; resolves once its format is known. Rejects with a clear message. */
@@ -58,6 +68,11 @@ export interface AudioEngine extends IDisposable {
   setVolume(volume: number): Promise<void>;
   /** Decode `track` ahead so it follows the current one without a gap; undefined cancels. */
   preloadNext(track: TrackRef | undefined): Promise<void>;
+
+  /** Output devices (optional: engines without device choice leave it out). */
+  listDevices?(): Promise<OutputDevice[]>;
+  /** Play to the device with this name (exact, else case-insensitive substring); undefined = system default. */
+  setDevice?(name: string | undefined): Promise<void>;
 
   readonly onDidChangeState: Event<EngineState>;
   readonly onPosition: Event<PositionReport>;

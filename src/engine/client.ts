@@ -40,6 +40,8 @@ export interface EngineClientOptions {
   readonly device?: string;
   /** Pause/resume fade in ms (engine default 12); 0 for a sample-exact pause. */
   readonly pauseFadeMs?: number;
+  /** Release the output device after this long paused (engine default 10 s); reopened on play. */
+  readonly releaseDeviceAfterPauseMs?: number;
   /** Added to the engine's environment (e.g. HOME for an ALSA capture config in tests). */
   readonly env?: NodeJS.ProcessEnv;
   /** Defaults to process.execPath (Electron's Node in the extension host, with ELECTRON_RUN_AS_NODE). */
@@ -231,6 +233,7 @@ export class EngineClient extends Disposable implements AudioEngine {
       ...(this.options.sink !== undefined ? { sink: this.options.sink } : {}),
       ...(this.device !== undefined ? { device: this.device } : {}),
       ...(this.options.pauseFadeMs !== undefined ? { pauseFadeMs: this.options.pauseFadeMs } : {}),
+      ...(this.options.releaseDeviceAfterPauseMs !== undefined ? { releaseDeviceAfterPauseMs: this.options.releaseDeviceAfterPauseMs } : {}),
     });
     const child = fork(enginePath, args, {
       execPath: this.options.execPath ?? process.execPath,

@@ -29,6 +29,12 @@ export interface LocalEngineOptions {
   readonly pipeSeconds?: number;
   readonly openDecoder?: DecoderOpener;
   readonly log?: Log;
+  /**
+   * A device that must be fed is given silence while paused; after this long (default 10 s)
+   * it is closed instead, freeing it for other apps and costing no CPU, and reopened on play.
+   * Everything queued is silence by then, so nothing audible is lost.
+   */
+  readonly releaseDeviceAfterPauseMs?: number;
 }
 
 const VOLUME_RAMP_MS = 15;
@@ -132,12 +138,17 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private lastYield = 0;
   private idleTicks = 0;
   private lastReportedMs: number | undefined;
+  private readonly releaseAfterPauseMs: number;
+  private pausedSince: number | undefined;
+  /** The device was released during a long pause; reopen it in this format on play. */
+  private parked: PcmFormat | undefined;
 
   constructor(options: LocalEngineOptions = {}) {
     super();
     this.sinkSpec = parseSinkSpec(options.sink);
     this.deviceName = options.device || undefined;
     this.fadeMs = options.pauseFadeMs ?? 12;
+    this.releaseAfterPauseMs = options.releaseDeviceAfterPauseMs ?? 10_000;
     this.openDecoder = options.openDecoder ?? defaultOpenDecoder;
     this.log = options.log ?? (() => undefined);
     this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
@@ -169,6 +180,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   async load(track: TrackRef, options: { startMs?: number; autoplay: boolean }): Promise<LoadedTrack> {
     await this.stopDecoding();
     this.disposeSessions();
+    this.parked = undefined;
+    this.pausedSince = options.autoplay ? undefined : performance.now();
     this.setState('loading');
     let session: Session;
     try {
@@ -205,6 +218,13 @@ export class LocalEngine extends Disposable implements AudioEngine {
   async play(): Promise<void> {
     if (!this.heard) return;
     if (this._state === 'paused') {
+      this.pausedSince = undefined;
+      if (this.parked) {
+        const format = this.parked;
+        this.parked = undefined;
+        this.ensureSink(format);
+        this.log('debug', 'device reopened after a long pause');
+      }
       if (this.fadeMs > 0) this.fade.rampTo(1, this.framesFor(this.fadeMs));
       this.fadeOutPending = false;
       this.playRequestedAt = performance.now();
@@ -216,6 +236,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
   async pause(): Promise<void> {
     if (this._state === 'playing' || this._state === 'starved') {
       this.fadeOutPending = this.fadeMs > 0;
+      this.pausedSince = performance.now();
       this.setState('paused');
       this.wake.notify();
     }
@@ -226,6 +247,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.disposeSessions();
     this.override = undefined;
     this.endAt = undefined;
+    this.parked = undefined;
     await this.closeSink();
     this.setState('idle');
   }
@@ -272,16 +294,19 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.next = session;
   }
 
-  listDevices(): DeviceInfo[] {
+  async listDevices(): Promise<DeviceInfo[]> {
     const load = loadNaudiodon();
     if (!load.ok) throw new Error(load.message);
-    return listOutputDevices(load.binding).map((d, i) => ({
+    const devices = listOutputDevices(load.binding);
+    // PortAudio does not flag its default; ALSA names it 'default', else the first one is.
+    const hasDefault = devices.some((d) => d.name === 'default');
+    return devices.map((d, i) => ({
       id: d.id,
       name: d.name,
       hostApi: d.hostAPIName,
       maxOutputChannels: d.maxOutputChannels,
       defaultSampleRate: d.defaultSampleRate,
-      isDefault: d.name === 'default' || (i === 0 && !listOutputDevices(load.binding).some((x) => x.name === 'default')),
+      isDefault: hasDefault ? d.name === 'default' : i === 0,
     }));
   }
 
@@ -432,8 +457,14 @@ export class LocalEngine extends Disposable implements AudioEngine {
       }
       const playing = this._state === 'playing' || this._state === 'starved';
       if (!playing && !this.fadeOutPending) {
-        if (sink.needsContinuousFeed) await this.writeSilence(sink);
-        else await this.wake.wait();
+        if (!sink.needsContinuousFeed) {
+          await this.wake.wait();
+        } else if (this.pausedSince !== undefined && performance.now() - this.pausedSince > this.releaseAfterPauseMs) {
+          await this.park(sink);
+          return;
+        } else {
+          await this.writeSilence(sink);
+        }
         continue;
       }
       const item = this.pipe.peek();
@@ -488,6 +519,15 @@ export class LocalEngine extends Disposable implements AudioEngine {
         this.log('debug', `first PCM ${this.firstPcmLatencyMs.toFixed(1)} ms after play`);
       }
     }
+  }
+
+  /** Long pause: remember where we are, release the device; play() reopens it. */
+  private async park(sink: AudioSink): Promise<void> {
+    const position = this.heardPosition();
+    if (position) this.override = { sessionId: position.session.id, trackFrame: position.trackFrame, untilDevice: Number.POSITIVE_INFINITY };
+    this.parked = sink.format;
+    await this.closeSink();
+    this.log('debug', `device released after ${this.releaseAfterPauseMs} ms of pause`);
   }
 
   private async writeSilence(sink: AudioSink): Promise<void> {
@@ -573,9 +613,13 @@ export class LocalEngine extends Disposable implements AudioEngine {
 
   private heardPosition(): { session: Session; trackFrame: number } | undefined {
     const sink = this.sink;
-    if (!sink) return undefined;
-    const consumed = sink.consumedFrames();
     const override = this.override;
+    if (!sink) {
+      // Parked (long pause): the position is where it stopped.
+      const session = override && this.sessions.get(override.sessionId);
+      return session && override ? { session, trackFrame: override.trackFrame } : undefined;
+    }
+    const consumed = sink.consumedFrames();
     if (override && consumed < override.untilDevice) {
       const session = this.sessions.get(override.sessionId);
       return session ? { session, trackFrame: override.trackFrame } : undefined;

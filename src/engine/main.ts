@@ -28,6 +28,7 @@ function main(): void {
     ...(options.sink !== undefined ? { sink: options.sink } : {}),
     ...(options.device !== undefined ? { device: options.device } : {}),
     ...(options.pauseFadeMs !== undefined ? { pauseFadeMs: options.pauseFadeMs } : {}),
+    ...(options.releaseDeviceAfterPauseMs !== undefined ? { releaseDeviceAfterPauseMs: options.releaseDeviceAfterPauseMs } : {}),
     log: (level, message) => emit({ type: 'log', level, message }),
   });
   engine.onDidChangeState((state) => emit({ type: 'state', state }));
@@ -93,7 +94,7 @@ function main(): void {
           await engine.preloadNext(command.track);
           break;
         case 'listDevices':
-          result = engine.listDevices();
+          result = await engine.listDevices();
           break;
         case 'setDevice':
           await engine.setDevice(command.name);

@@ -1,4 +1,4 @@
-import type { EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
+import type { EngineError, EngineState, LoadedTrack, OutputDevice, PositionReport, TrackRef } from './api';
 
 /**
  * The one IPC protocol between the host (extension host or CLI) and the engine child process.
@@ -11,14 +11,8 @@ import type { EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } 
 
 export const PROTOCOL_VERSION = 1;
 
-export interface DeviceInfo {
-  readonly id: number;
-  readonly name: string;
-  readonly hostApi: string | undefined;
-  readonly maxOutputChannels: number;
-  readonly defaultSampleRate: number;
-  readonly isDefault: boolean;
-}
+/** The wire form of an output device is the API's. */
+export type DeviceInfo = OutputDevice;
 
 export type EngineCommand =
   | { readonly type: 'load'; readonly track: TrackRef; readonly startMs?: number; readonly autoplay: boolean }
@@ -249,6 +243,8 @@ export interface EngineProcessOptions {
   readonly device?: string;
   /** Fade applied at pause/resume (ms). 0 turns it off (sample-exact pause, used in tests). */
   readonly pauseFadeMs?: number;
+  /** Close a device that needs feeding after this long paused (ms); reopened on play. */
+  readonly releaseDeviceAfterPauseMs?: number;
 }
 
 export function engineArgv(options: EngineProcessOptions): string[] {
@@ -256,11 +252,12 @@ export function engineArgv(options: EngineProcessOptions): string[] {
   if (options.sink !== undefined) argv.push(`--sink=${options.sink}`);
   if (options.device !== undefined) argv.push(`--device=${options.device}`);
   if (options.pauseFadeMs !== undefined) argv.push(`--pause-fade-ms=${options.pauseFadeMs}`);
+  if (options.releaseDeviceAfterPauseMs !== undefined) argv.push(`--release-device-after-pause-ms=${options.releaseDeviceAfterPauseMs}`);
   return argv;
 }
 
 export function parseEngineArgv(argv: readonly string[]): EngineProcessOptions {
-  const options: { sink?: string; device?: string; pauseFadeMs?: number } = {};
+  const options: { sink?: string; device?: string; pauseFadeMs?: number; releaseDeviceAfterPauseMs?: number } = {};
   for (const arg of argv) {
     const eq = arg.indexOf('=');
     const key = eq < 0 ? arg : arg.slice(0, eq);
@@ -268,6 +265,7 @@ export function parseEngineArgv(argv: readonly string[]): EngineProcessOptions {
     if (key === '--sink') options.sink = value;
     else if (key === '--device') options.device = value;
     else if (key === '--pause-fade-ms' && Number.isFinite(Number(value))) options.pauseFadeMs = Number(value);
+    else if (key === '--release-device-after-pause-ms' && Number.isFinite(Number(value))) options.releaseDeviceAfterPauseMs = Number(value);
   }
   return options;
 }

@@ -32,12 +32,25 @@ export interface AlsaCapture {
   dispose(): void;
 }
 
-export function createAlsaCapture(prefix = 'playhead-alsa-'): AlsaCapture {
+export interface AlsaCaptureOptions {
+  /** Temp dir name prefix. */
+  readonly prefix?: string;
+  /**
+   * Keep what every stream played, in order, when the device is closed and opened again
+   * (the file plugin truncates the file at each open). Pipes through `cat >>`, so the last
+   * bytes land a few ms after the stream closes: wait briefly before reading.
+   */
+  readonly append?: boolean;
+}
+
+export function createAlsaCapture(options: AlsaCaptureOptions | string = {}): AlsaCapture {
+  const { prefix = 'playhead-alsa-', append = false } = typeof options === 'string' ? { prefix: options } : options;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const rawPath = path.join(home, 'out.raw');
+  const target = append ? `|cat >> ${rawPath}` : rawPath;
   fs.writeFileSync(
     path.join(home, '.asoundrc'),
-    `pcm.!default { type file; slave.pcm "null"; file "${rawPath}"; format "raw" }\n`,
+    `pcm.!default { type file; slave.pcm "null"; file "${target}"; format "raw" }\n`,
   );
   return {
     home,

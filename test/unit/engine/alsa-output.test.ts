@@ -82,6 +82,36 @@ describe('engine: real output through naudiodon into an ALSA file device', funct
     assert.ok(silentGapsInside >= 1, 'the pause happened inside the track');
   });
 
+  it('a long pause releases the device and resume reopens it, still without a lost sample', async () => {
+    client?.dispose();
+    capture.dispose();
+    capture = createAlsaCapture({ append: true }); // the device is opened twice
+    const logs: string[] = [];
+    const engine = (client = new EngineClient({
+      enginePath,
+      sink: 'naudiodon',
+      pauseFadeMs: 0,
+      releaseDeviceAfterPauseMs: 200,
+      env: capture.env,
+      log: (_l, m) => logs.push(m),
+    }));
+    const frames = RATE * 40;
+    const file = path.join(dir, 'counter-park.wav');
+    writeWavS16(file, counterPcm(0, frames), RATE, 2);
+    const ended = once(engine.onTrackEnded);
+    await engine.load({ id: 'c', uri: file }, { autoplay: true });
+    await sleep(150);
+    await engine.pause();
+    await sleep(600);
+    assert.ok(logs.some((m) => /device released/.test(m)), logs.join('\n'));
+    await engine.play();
+    await withTimeout(ended, 30_000, 'the end of the track');
+    engine.dispose();
+    await sleep(300); // `cat >>` writes the tail
+    const { runs } = counterRuns(capture.readS16());
+    assert.deepEqual(runs, [{ start: 0, end: frames }]);
+  });
+
   it('seek flushes and continues exactly at the target frame', async () => {
     const frames = RATE * 40;
     const file = path.join(dir, 'counter-seek.wav');

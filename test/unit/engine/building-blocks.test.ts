@@ -33,7 +33,7 @@ describe('engine: protocol validation', () => {
   });
 
   it('round-trips the engine command line', () => {
-    const options = { sink: 'wav:/tmp/a b.wav', device: 'USB Audio', pauseFadeMs: 0 };
+    const options = { sink: 'wav:/tmp/a b.wav', device: 'USB Audio', pauseFadeMs: 0, releaseDeviceAfterPauseMs: 500 };
     assert.deepEqual(parseEngineArgv(engineArgv(options)), options);
   });
 });
