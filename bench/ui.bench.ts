@@ -4,7 +4,8 @@
  *      first frame with rows painted (target ≤ 100 ms), on the preview page (test/ui/preview)
  *      that loads the real dist/webview bundle;
  *   2. one filter keystroke over the 10,000 tracks, input to painted frame;
- *   3. message volume host → webview per second of playback: the player emits 10 position
+ *   3. how often the seek bar repaints while playing (it interpolates between host updates);
+ *   4. message volume host → webview per second of playback: the player emits 10 position
  *      events a second; PlayerPanel passes them through PositionThrottle (a pure module, so
  *      it is measured here with a virtual clock; a real PlayerPanel needs VS Code).
  *
@@ -111,6 +112,27 @@ async function browserFigures(): Promise<void> {
       progress(`run ${run + 1}/${RUNS}: first paint ${round1(result.paint)} ms (${result.rows} rows in the DOM), filter ${round1(result.filter)} ms (${result.shown})`);
       await page.close();
     }
+    // How often the seek bar repaints while playing with no host updates (interpolation only).
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    await page.goto(`${server.url}/?theme=dark&scenario=static`);
+    await page.waitForSelector('.queue-rows .row');
+    const seekPaints = (await page.evaluate(`new Promise((resolve) => {
+      let count = 0;
+      const observer = new MutationObserver(() => count++);
+      observer.observe(document.querySelector('.seek-fill'), { attributes: true, attributeFilter: ['style'] });
+      setTimeout(() => { observer.disconnect(); resolve(count / 3); }, 3000);
+    })`)) as number;
+    const width = await page.$eval('.seek-slider', (el) => el.clientWidth);
+    progress(`seek bar: ${seekPaints} repaints/s over a ${width}px bar`);
+    report({
+      name: 'seek bar repaints per second while playing',
+      value: round1(seekPaints),
+      unit: 'paints/s',
+      target: '≤ 60',
+      ok: seekPaints <= 60,
+      note: `a ${width}px bar, 2:15 track: painted when a pixel or the clock's second changes, not every frame`,
+    });
+    await page.close();
   } finally {
     await browser.close();
     await server.close();

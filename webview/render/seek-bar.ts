@@ -1,13 +1,17 @@
 /**
  * The seek bar: elapsed time, a slider (click or drag; the seek is sent on release), and the
- * time remaining. Between the host's position updates the playhead is extrapolated every
- * animation frame; each update re-anchors it.
+ * time remaining. Between the host's position updates the playhead is extrapolated and
+ * painted in animation frames; each update re-anchors it. Frames are requested only when
+ * something visible changes (the next pixel of the bar, the next second of the clock), so a
+ * long track playing for hours does not keep the renderer busy at 60 fps.
  */
 import { describeTime, formatRemaining, formatTime } from '../format';
 import { PositionAnchor, positionAt, progressFraction } from '../interpolate';
 import { positionFromPointer, seekTargetForKey } from '../seek-keys';
 import { el, setAttr, setText } from '../dom';
 
+/** About one frame: waits shorter than this just take the next frame. */
+const FRAME_MS = 16;
 /** How long after a seek older positions from the host may still arrive. */
 const SEEK_SETTLE_MS = 600;
 /** A host position this far from the requested seek predates it. */
@@ -40,6 +44,9 @@ export class SeekBar {
   /** Position shown while the user drags; undefined otherwise. */
   private dragPosition: number | undefined;
   private frame = 0;
+  private timer = 0;
+  /** Width of the slider in px (kept by a ResizeObserver: no layout reads while animating). */
+  private width = 0;
   private lastAriaSecond = -1;
   /** After a seek, updates that left the host before it arrived would snap back: skip them. */
   private pendingSeek: { positionMs: number; until: number } | undefined;
@@ -52,6 +59,10 @@ export class SeekBar {
     this.slider.addEventListener('pointercancel', () => this.endDrag());
     this.slider.addEventListener('lostpointercapture', () => this.endDrag());
     this.slider.addEventListener('keydown', (event) => this.onKeyDown(event));
+    new ResizeObserver(() => {
+      this.width = this.slider.clientWidth;
+      this.paint();
+    }).observe(this.slider);
   }
 
   /** Re-anchors on a state or position update from the host. */
@@ -74,7 +85,9 @@ export class SeekBar {
   /** Stops the animation loop (page hidden). */
   pause(): void {
     cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
     this.frame = 0;
+    this.timer = 0;
   }
 
   resume(): void {
@@ -91,12 +104,31 @@ export class SeekBar {
   }
 
   private schedule(): void {
-    if (this.frame || !this.anchor.playing || document.hidden) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.paint();
-      this.schedule();
-    });
+    if (this.frame || this.timer || !this.anchor.playing || document.hidden) return;
+    const wait = this.timeToNextChange();
+    const frame = () => {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.paint();
+        this.schedule();
+      });
+    };
+    if (wait <= FRAME_MS) {
+      frame();
+    } else {
+      this.timer = window.setTimeout(() => {
+        this.timer = 0;
+        frame();
+      }, wait - FRAME_MS);
+    }
+  }
+
+  /** Ms until the bar moves by a pixel or the clock shows the next second, whichever is first. */
+  private timeToNextChange(): number {
+    const position = this.current();
+    const nextSecond = 1000 - (position % 1000);
+    const msPerPixel = this.durationMs && this.width > 0 ? this.durationMs / this.width : 0;
+    return msPerPixel > 0 ? Math.min(nextSecond, msPerPixel) : nextSecond;
   }
 
   private paint(): void {
@@ -104,7 +136,7 @@ export class SeekBar {
     const fraction = progressFraction(position, this.durationMs);
     // transform/scale is composited: no layout work at 60 fps.
     this.fill.style.transform = `scaleX(${fraction})`;
-    this.thumb.style.left = `${fraction * 100}%`;
+    this.thumb.style.transform = `translateX(${fraction * this.width}px)`;
     setText(this.elapsed, formatTime(position));
     setText(this.remaining, formatRemaining(position, this.durationMs));
 

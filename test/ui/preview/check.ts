@@ -35,6 +35,22 @@ const checks: [string, (page: Page, url: string) => Promise<void>][] = [
     },
   ],
   [
+    'the playhead moves between host updates (interpolation)',
+    async (page) => {
+      // The static scenario streams no positions: all movement is the view's own.
+      const read = () =>
+        page.$eval('.seek-fill', (el) => ({
+          scale: Number(/scaleX\(([\d.]+)\)/.exec((el as HTMLElement).style.transform)?.[1] ?? 0),
+          elapsed: document.querySelector('.time.elapsed')?.textContent ?? '',
+        }));
+      const before = await read();
+      await page.waitForTimeout(1200);
+      const after = await read();
+      assert.ok(after.scale > before.scale, `fill grew: ${before.scale} → ${after.scale}`);
+      assert.notEqual(after.elapsed, before.elapsed);
+    },
+  ],
+  [
     'play/pause sends toggle and follows the state',
     async (page) => {
       const m = await mark(page);
@@ -65,7 +81,8 @@ const checks: [string, (page: Page, url: string) => Promise<void>][] = [
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * 0.5, y, { steps: 4 });
       await page.mouse.move(box.x + box.width * 0.75, y, { steps: 4 });
-      const left = await page.$eval('.seek-thumb', (el) => parseFloat((el as HTMLElement).style.left));
+      const thumb = (await page.locator('.seek-thumb').boundingBox())!;
+      const left = ((thumb.x + thumb.width / 2 - box.x) / box.width) * 100;
       assert.ok(Math.abs(left - 75) < 1.5, `thumb at ${left}% while dragging`);
       assert.equal((await commandsSince(page, m)).length, 0, 'no seek before release');
       await page.mouse.up();
