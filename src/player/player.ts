@@ -48,6 +48,9 @@ export interface QueueChange {
 
 type StoreKey = keyof typeof storageKeys;
 
+/** A track that ends sooner than this after it started counts as "ended at once". */
+const instantEndMs = 250;
+
 /**
  * The player core: owns the queue, the play order and the state machine, drives the engine,
  * and publishes one snapshot. Plain Node (no `vscode`), so the extension, the CLI and the REST
@@ -88,6 +91,13 @@ export class Player extends Disposable {
   private error: PlayerError | undefined;
   /** Tracks that failed in a row; reaching the queue length means nothing here can play. */
   private consecutiveFailures = 0;
+  /** Date.now() when the engine confirmed the current track, to spot tracks that end at once. */
+  private trackStartedAt = 0;
+  /**
+   * Tracks in a row that ended almost as soon as they started (empty or truncated files). With
+   * repeat on they would cycle forever without ever failing, so they are bounded like failures.
+   */
+  private consecutiveInstantEnds = 0;
 
   private version = 0;
   private announcedQueueVersion: number;
@@ -603,7 +613,10 @@ export class Player extends Disposable {
       this.log(`Ignoring stale track start ${loaded.track.id}`);
       return;
     }
-    this.consecutiveFailures = 0;
+    if (this.previousTrackEndedAtOnce()) {
+      return;
+    }
+    this.trackStartedAt = this.now();
     if (!this.queue.has(itemId)) {
       // Removed from the queue after it was preloaded: move on from the track before it.
       this.advance('auto', 'preloaded-item-removed');
@@ -624,8 +637,28 @@ export class Player extends Disposable {
     if (!this.refs.isCurrent(trackId)) {
       return;
     }
-    this.consecutiveFailures = 0;
+    if (this.previousTrackEndedAtOnce()) {
+      return;
+    }
     this.advance('auto', 'track-ended');
+  }
+
+  /**
+   * Book-keeping when a track played to its end; true (and stopped) when tracks keep ending
+   * the moment they start, which repeat would otherwise turn into an endless busy loop.
+   */
+  private previousTrackEndedAtOnce(): boolean {
+    this.consecutiveFailures = 0;
+    const instant = this.now() - this.trackStartedAt < instantEndMs;
+    this.consecutiveInstantEnds = instant ? this.consecutiveInstantEnds + 1 : 0;
+    if (this.consecutiveInstantEnds <= this.queue.length) {
+      return false;
+    }
+    this.consecutiveInstantEnds = 0;
+    this.stopPlayback('all-failed');
+    this.setError('queue', 'Stopped: the tracks in the queue end as soon as they start (empty files?)', undefined);
+    this.publish();
+    return true;
   }
 
   private onEngineError(error: EngineError): void {
@@ -691,6 +724,7 @@ export class Player extends Disposable {
   private userStartedPlayback(): void {
     this.error = undefined;
     this.consecutiveFailures = 0;
+    this.consecutiveInstantEnds = 0;
   }
 
   /** Where Play starts when nothing is current: the top of the queue, or a new shuffle cycle. */
@@ -809,6 +843,7 @@ export class Player extends Disposable {
       if (!this.refs.confirm(ref)) {
         return;
       }
+      this.trackStartedAt = this.now();
       this.durationMs = loaded.durationMs ?? item.track.durationMs;
       // History counts starts from the top; resuming a restored track mid-way is not a new play.
       if (options.autoplay && options.startMs === 0) {

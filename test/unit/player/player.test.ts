@@ -376,6 +376,34 @@ describe('Player', () => {
       });
     }
 
+    it('tracks that end as soon as they start cannot make repeat spin forever', async () => {
+      const { player, engine, time } = rig();
+      engine.defaultDurationMs = 0;
+      player.add(tracks(3));
+      player.setRepeat('all');
+      await player.play();
+      let ends = 0;
+      while (player.state !== 'stopped' && ends < 100) {
+        await player.whenEngineIdle();
+        engine.finishTrack();
+        ends++;
+      }
+      assert.equal(player.state, 'stopped');
+      assert.equal(ends, 4, 'every track once, plus one');
+      assert.match(player.snapshot.error?.message ?? '', /end as soon as they start/);
+
+      // Real tracks (time passes while they play) repeat without limit.
+      engine.defaultDurationMs = 180_000;
+      await player.play();
+      for (let i = 0; i < 10; i++) {
+        await player.whenEngineIdle();
+        time.advance(1_000);
+        engine.finishTrack();
+      }
+      await player.whenEngineIdle();
+      assert.equal(player.state, 'playing');
+    });
+
     it('ignores events about tracks it has moved away from', async () => {
       const { player, engine } = rig();
       player.add(tracks(3));
