@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { launchChromium } from './browser';
 import { startPreviewServer } from './server';
 
-const SHOTS: { name: string; query: string; width: number; height: number; act?: 'filter' | 'focus-queue' }[] = [
+const SHOTS: { name: string; query: string; width: number; height: number; act?: 'filter' | 'focus-queue' | 'tab' }[] = [
   { name: 'dark-playing', query: 'theme=dark&scenario=cover', width: 900, height: 640 },
   { name: 'light-playing', query: 'theme=light&scenario=cover', width: 900, height: 640 },
   { name: 'hc-playing', query: 'theme=hc&scenario=cover', width: 900, height: 640, act: 'focus-queue' },
@@ -17,6 +17,8 @@ const SHOTS: { name: string; query: string; width: number; height: number; act?:
   { name: 'dark-empty', query: 'theme=dark&scenario=empty', width: 720, height: 520 },
   { name: 'light-filter', query: 'theme=light&scenario=paused', width: 720, height: 560, act: 'filter' },
   { name: 'dark-narrow', query: 'theme=dark&scenario=cover', width: 360, height: 640 },
+  { name: 'hc-light-focus', query: 'theme=hc-light&scenario=paused', width: 720, height: 420, act: 'tab' },
+  { name: 'dark-focus', query: 'theme=dark&scenario=cover', width: 720, height: 420, act: 'tab' },
 ];
 
 async function main(): Promise<void> {
@@ -37,6 +39,10 @@ async function main(): Promise<void> {
       await page.waitForTimeout(300);
       if (shot.act === 'filter') {
         await page.fill('.filter-input', 'sigur ros');
+      } else if (shot.act === 'tab') {
+        // Keyboard focus: seek slider, shuffle, repeat, previous, play/pause.
+        for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
+        await page.mouse.move(0, 0);
       } else if (shot.act === 'focus-queue') {
         await page.focus('.queue-list');
         await page.keyboard.press('ArrowDown');

@@ -1,9 +1,9 @@
 /**
  * Theme variables as VS Code sets them on a webview's <html> (a subset: the ones the player
  * view uses, plus the defaults VS Code's own webview stylesheet reads). Values from the
- * Dark Modern, Light Modern and Dark High Contrast themes.
+ * Dark Modern, Light Modern, Dark High Contrast and Light High Contrast themes.
  */
-export type ThemeName = 'dark' | 'light' | 'hc';
+export type ThemeName = 'dark' | 'light' | 'hc' | 'hc-light';
 
 const common = {
   'font-family': 'system-ui, "Liberation Sans", "DejaVu Sans", sans-serif',
@@ -137,6 +137,43 @@ export const THEMES: Record<ThemeName, { bodyClass: string; kind: string; vars: 
       'inputValidation-errorBorder': '#f38518',
       'textLink-foreground': '#21a6ff',
       'charts-red': '#f14c4c',
+    },
+  },
+  'hc-light': {
+    bodyClass: 'vscode-high-contrast vscode-high-contrast-light',
+    kind: 'vscode-high-contrast-light',
+    vars: {
+      ...common,
+      'editor-background': '#ffffff',
+      'editor-foreground': '#292929',
+      foreground: '#292929',
+      descriptionForeground: '#292929',
+      errorForeground: '#b5200d',
+      focusBorder: '#006bbd',
+      contrastBorder: '#0f4a85',
+      contrastActiveBorder: '#006bbd',
+      'icon-foreground': '#292929',
+      'button-background': '#0f4a85',
+      'button-foreground': '#ffffff',
+      'button-border': '#0f4a85',
+      'input-background': '#ffffff',
+      'input-border': '#0f4a85',
+      'input-foreground': '#292929',
+      'input-placeholderForeground': '#292929b3',
+      'inputOption-activeBorder': '#0f4a85',
+      'inputOption-activeForeground': '#292929',
+      'list-focusOutline': '#006bbd',
+      'list-dropBetweenBackground': '#0f4a85',
+      'progressBar-background': '#0f4a85',
+      'panel-border': '#0f4a85',
+      'widget-border': '#0f4a85',
+      'badge-background': '#0f4a85',
+      'badge-foreground': '#ffffff',
+      'scrollbarSlider-background': '#0f4a8566',
+      'inputValidation-errorBackground': '#ffffff',
+      'inputValidation-errorBorder': '#b5200d',
+      'textLink-foreground': '#0f4a85',
+      'charts-red': '#b5200d',
     },
   },
 };
