@@ -19,6 +19,8 @@ export interface PlayerPanelOptions {
   readonly log: PanelLogger;
   /** Folders cover images are served from (file: coverUris must lie inside one of them). */
   readonly coverRoots?: readonly vscode.Uri[];
+  /** The editor tab's icon (e.g. media/icon.svg); VS Code's default webview icon otherwise. */
+  readonly iconPath?: vscode.Uri;
 }
 
 /**
@@ -87,6 +89,7 @@ export class PlayerPanel extends Disposable {
     this.log = options.log;
     this.positions = this._register(new PositionThrottle((update) => this.post({ type: 'position', ...update })));
 
+    if (options.iconPath) panel.iconPath = options.iconPath;
     panel.webview.html = this.html(options.extensionUri);
 
     this._register(panel.onDidDispose(() => this.dispose()));
