@@ -83,6 +83,7 @@ export class QueueView {
   private frame = 0;
   private drag: DragState | undefined;
   private autoscrollFrame = 0;
+  private persistTimer = 0;
 
   constructor(
     private readonly actions: QueueActions,
@@ -132,7 +133,9 @@ export class QueueView {
 
     this.list.addEventListener('scroll', () => {
       this.scheduleRender();
-      this.persist();
+      // Saving the scroll position on every scroll event would be wasted work: save at rest.
+      window.clearTimeout(this.persistTimer);
+      this.persistTimer = window.setTimeout(() => this.persist(), 250);
     });
     this.list.addEventListener('keydown', (event) => this.onKeyDown(event));
     this.list.addEventListener('focus', () => {
