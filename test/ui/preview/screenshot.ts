@@ -1,6 +1,6 @@
 /**
  * Renders the player view in the preview page and saves PNGs for a look by eye:
- *   npx tsx test/ui/preview/screenshot.ts [outDir]   (default test/ui/preview/screenshots)
+ *   npx tsx test/ui/preview/screenshot.ts [outDir]   (default test-results/ui-preview, gitignored)
  * Needs a fresh `node esbuild.js`. Also fails on console errors or messages logged as malformed.
  */
 import * as fs from 'node:fs';
@@ -22,7 +22,7 @@ const SHOTS: { name: string; query: string; width: number; height: number; act?:
 ];
 
 async function main(): Promise<void> {
-  const outDir = path.resolve(process.argv[2] ?? path.join(__dirname, 'screenshots'));
+  const outDir = path.resolve(process.argv[2] ?? path.join(__dirname, '../../../test-results/ui-preview'));
   fs.mkdirSync(outDir, { recursive: true });
   const server = await startPreviewServer();
   const browser = await launchChromium();
