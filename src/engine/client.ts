@@ -54,6 +54,16 @@ export interface EngineClientOptions {
   readonly log?: (level: EngineLogLevel, message: string) => void;
 }
 
+export interface EngineRestart {
+  readonly pid: number;
+  /** Crashes within the current window, this one included. */
+  readonly crashes: number;
+  /** Date.now() when the host noticed the old process had died. */
+  readonly noticedAt: number;
+  /** Where the track was resumed (the position heard when the death was noticed). */
+  readonly resumedAtMs: number | undefined;
+}
+
 interface Pending {
   readonly command: EngineCommand['type'];
   resolve(value: unknown): void;
@@ -89,7 +99,7 @@ export class EngineClient extends Disposable implements AudioEngine {
   readonly onStats = this._onStats.event;
   private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
   readonly onUnderrun = this._onUnderrun.event;
-  private readonly _onDidRestart = this._register(new Emitter<{ pid: number; crashes: number }>());
+  private readonly _onDidRestart = this._register(new Emitter<EngineRestart>());
   /** The engine process was restarted after a crash and the track restored. */
   readonly onDidRestart = this._onDidRestart.event;
 
@@ -367,11 +377,11 @@ export class EngineClient extends Disposable implements AudioEngine {
     const delay = RESTART_BACKOFF_MS[Math.min(crashes - 1, RESTART_BACKOFF_MS.length - 1)] ?? 0;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      void this.recover(resumeAt, crashes);
+      void this.recover(resumeAt, crashes, now);
     }, delay);
   }
 
-  private async recover(resumeAtMs: number | undefined, crashes: number): Promise<void> {
+  private async recover(resumeAtMs: number | undefined, crashes: number, noticedAt: number): Promise<void> {
     const current = this.current;
     const playing = this.playing;
     // Commands issued meanwhile wait for the whole restore, not just the spawn.
@@ -388,7 +398,7 @@ export class EngineClient extends Disposable implements AudioEngine {
     try {
       await restore;
       this.log('info', `engine restarted (pid ${this.child?.pid}); ${current ? `resumed ${current.track.uri} at ${Math.round(resumeAtMs ?? 0)} ms` : 'nothing to resume'}`);
-      this._onDidRestart.fire({ pid: this.child?.pid ?? 0, crashes });
+      this._onDidRestart.fire({ pid: this.child?.pid ?? 0, crashes, noticedAt, resumedAtMs: current ? (resumeAtMs ?? 0) : undefined });
     } catch (error) {
       this.log('error', `engine restart failed: ${error instanceof Error ? error.message : String(error)}`);
       if (this.ready === restore) this.ready = undefined;

@@ -69,20 +69,32 @@ describe('engine: crash recovery (kill -9)', function () {
       const heardAtKill = extrapolate(last!, killedAt);
       const restarted = once(engine.onDidRestart);
       process.kill(pid, 'SIGKILL');
-      await withTimeout(restarted, 3000, 'the restart');
+      const restart = await withTimeout(restarted, 3000, 'the restart');
       const restartMs = Date.now() - killedAt;
       assert.notEqual(engine.pid, pid);
       assert.ok(restartMs < 1000, `restarted and resumed in ${restartMs} ms`);
-      // The first report from the new process, moved back by the time it has been playing.
-      const firstReport = await withTimeout(once(engine.onPosition), 2000, 'a position report');
-      const resumedAt = Date.now();
-      const expected = heardAtKill + (playing ? resumedAt - killedAt - restartMs : 0);
-      const actual = extrapolate(firstReport, resumedAt);
-      assert.equal(firstReport.trackId, 'k');
-      assert.equal(firstReport.playing, playing);
+      // The client resumes at what was heard when it noticed the death: the position at the
+      // kill moved on by the noticing delay (a few ms; more when this test process is busy).
+      const noticeMs = restart.noticedAt - killedAt;
+      const heardAtNotice = heardAtKill + (playing ? noticeMs : 0);
+      assert.ok(restart.resumedAtMs !== undefined && Math.abs(restart.resumedAtMs - heardAtNotice) <= 50, `resumed at ${restart.resumedAtMs} ms, heard ${heardAtNotice.toFixed(0)} ms`);
+      // Event-loop lag of this (busy, shared) test process; in a quiet process it is 1-5 ms.
+      assert.ok(noticeMs < 250, `noticed the death after ${noticeMs} ms`);
+      // The new process plays on from there (not from 0, not from elsewhere): a report taken a
+      // moment later lies between resumedAt and resumedAt + the time since the restore.
+      await sleep(300);
+      const report = await withTimeout(once(engine.onPosition), 2000, 'a position report');
+      const sinceRestore = Date.now() - (killedAt + restartMs);
+      const actual = extrapolate(report, Date.now());
+      assert.equal(report.trackId, 'k');
+      assert.equal(report.playing, playing);
       assert.equal(engine.state, playing ? 'playing' : 'paused');
-      if (process.env.PLAYHEAD_TEST_VERBOSE) console.error({ heardAtKill, expected, actual, restartMs });
-      assert.ok(Math.abs(actual - expected) <= 50, `resumed at ${actual.toFixed(0)} ms, heard ${expected.toFixed(0)} ms at the kill`);
+      if (process.env.PLAYHEAD_TEST_VERBOSE) console.error({ heardAtKill, noticeMs, resumedAt: restart.resumedAtMs, actual, sinceRestore, restartMs });
+      if (playing) {
+        assert.ok(actual >= restart.resumedAtMs - 50 && actual <= restart.resumedAtMs + sinceRestore + 50, `playing at ${actual.toFixed(0)} ms, ${sinceRestore} ms after resuming at ${restart.resumedAtMs.toFixed(0)}`);
+      } else {
+        assert.ok(Math.abs(actual - restart.resumedAtMs) <= 50, `paused at ${actual.toFixed(0)} ms, resumed at ${restart.resumedAtMs.toFixed(0)}`);
+      }
     });
   }
 
