@@ -105,7 +105,8 @@ export class BlockFileTokenizer extends AbstractTokenizer {
     if (cached) return cached;
     const start = index * BLOCK_SIZE;
     const size = Math.min(BLOCK_SIZE, this.fileInfo.size - start);
-    const buffer = new Uint8Array(size);
+    // allocUnsafe: no zero-filling; only the bytes actually read are ever exposed.
+    const buffer = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
       const bytesRead = await this.readInto(buffer, filled, size - filled, start + filled);
