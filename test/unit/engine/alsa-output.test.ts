@@ -165,6 +165,39 @@ describe('engine: real output through naudiodon into an ALSA file device', funct
   });
 });
 
+describe('engine: a following track in another format reopens the device', function () {
+  this.timeout(60_000);
+
+  it('plays 44.1 kHz then 48 kHz, every frame once, each at its own rate', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-reopen-test-'));
+    const capture = createAlsaCapture({ append: true });
+    const logs: string[] = [];
+    const engine = new EngineClient({ enginePath, sink: 'naudiodon', pauseFadeMs: 0, env: capture.env, log: (_l, m) => logs.push(m) });
+    try {
+      const a = path.join(dir, 'a-44100.wav');
+      const b = path.join(dir, 'b-48000.wav');
+      const framesA = 44_100 * 2;
+      const framesB = 48_000 * 2;
+      writeWavS16(a, counterPcm(0, framesA), 44_100, 2);
+      writeWavS16(b, counterPcm(framesA, framesB), 48_000, 2);
+      const started = once(engine.onTrackStarted);
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'a', uri: a }, { autoplay: true });
+      await engine.preloadNext({ id: 'b', uri: b });
+      assert.equal((await withTimeout(started, 20_000, 'track b')).format.sampleRate, 48_000);
+      await withTimeout(ended, 20_000, 'the end');
+      engine.dispose();
+      await sleep(300);
+      assert.ok(logs.some((m) => /output: .*48000 Hz/.test(m)), logs.join('\n'));
+      assert.deepEqual(counterRuns(capture.readS16()).runs, [{ start: 0, end: framesA + framesB }]);
+    } finally {
+      engine.dispose();
+      capture.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('engine: fallback through a command-line player (aplay) into the ALSA file device', function () {
   this.timeout(60_000);
 

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { once } from '../../../src/base/event';
+import type { Decoder, PcmChunk } from '../../../src/decode/types';
+import type { EngineState } from '../../../src/engine/api';
 import { LocalEngine } from '../../../src/engine/local-engine';
 import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
 
@@ -87,6 +89,41 @@ describe('engine: LocalEngine with the wav and null sinks', () => {
     assert.ok(maxStep <= 40, `largest step between frames: ${maxStep}`);
     assert.ok(pcm[0]! < 100, `starts from silence (fade-in), first sample ${pcm[0]}`);
     assert.equal(pcm[pcm.length - 2], 4096, 'ends at volume 0.25');
+  });
+
+  it('a decoder that cannot keep up: starved, an underrun event, then playing again', async () => {
+    // 2 s of audio in 100 ms chunks; the 6th read stalls for 600 ms (a slow network, say).
+    let next = 0;
+    const total = 20;
+    const slowDecoder: Decoder = {
+      format: { codec: 'wav', sampleRate: 44_100, channels: 2, totalFrames: 4410 * total, bitsPerSample: 16, lossless: true },
+      async read(): Promise<PcmChunk | null> {
+        if (next === 5) await new Promise((r) => setTimeout(r, 600));
+        if (next >= total) return null;
+        const frame = next++ * 4410;
+        return { frame, channels: [new Float32Array(4410).fill(0.1), new Float32Array(4410).fill(0.1)] };
+      },
+      async seek(frame: number) {
+        next = Math.floor(frame / 4410);
+      },
+      dispose() {},
+    };
+    const engine = new LocalEngine({ sink: 'null', pipeSeconds: 0.1, openDecoder: async () => slowDecoder });
+    const states: EngineState[] = [];
+    const underruns: (string | undefined)[] = [];
+    engine.onDidChangeState((s) => states.push(s));
+    engine.onUnderrun((u) => underruns.push(u.trackId));
+    try {
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'slow', uri: 'slow://' }, { autoplay: true });
+      await ended;
+    } finally {
+      engine.dispose();
+    }
+    assert.deepEqual(underruns, ['slow']);
+    const starved = states.indexOf('starved');
+    assert.ok(starved > 0 && states[starved + 1] === 'playing', states.join(' → '));
+    assert.equal(states[states.length - 1], 'idle');
   });
 
   it('null sink: plays in real time and reports the position at least 10 times a second', async () => {
