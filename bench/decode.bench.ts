@@ -1,0 +1,186 @@
+/**
+ * Decode-layer benchmarks (issue 3). `npx tsx bench/decode.bench.ts`
+ *
+ *  - Decode speed per format (x real time) of a 3-minute stereo 44.1 kHz file, decoded whole
+ *    through openDecoder() in this process, side by side with `ffmpeg -f null` on the same
+ *    file in the same run (wall clock of the ffmpeg process, so it includes its ~40 ms
+ *    start-up). Target ≥ 0.6× ffmpeg, WAV ≥ 1×.
+ *  - Seek latency (seek + first chunk) at 60 random positions of a 2-hour file per format:
+ *    median and p99. Target ≤ 10 ms median. The first seek of a file is reported apart
+ *    (MP3 builds its frame index lazily up to the target then).
+ *  - Peak RSS of a child process decoding a whole 3-minute and a whole 2-hour file (one child
+ *    per measurement). Target: the same within 5 MB.
+ *
+ * Media are generated once into bench/.cache/decode (gitignored) with ffmpeg: a sine plus
+ * pink noise (so lossy encoders spend realistic bits). 2-hour files are a 60 s encode looped
+ * with `-stream_loop -c copy` (seconds), except FLAC, whose frame numbers must keep rising,
+ * which is encoded in full once (~30 s).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openDecoder } from '../src/decode';
+import { median, progress, reportFigure, round } from './lib/bench-report';
+
+const GROUP = 'decode';
+const cache = path.resolve(__dirname, '.cache', 'decode');
+
+interface Format {
+  name: string;
+  ext: string;
+  codec: string[];
+}
+const FORMATS: Format[] = [
+  { name: 'wav', ext: 'wav', codec: ['-c:a', 'pcm_s16le'] },
+  { name: 'flac', ext: 'flac', codec: ['-c:a', 'flac', '-sample_fmt', 's16'] },
+  { name: 'mp3', ext: 'mp3', codec: ['-c:a', 'libmp3lame', '-b:a', '192k'] },
+  { name: 'vorbis', ext: 'ogg', codec: ['-c:a', 'libvorbis', '-q:a', '5'] },
+  { name: 'opus', ext: 'opus', codec: ['-c:a', 'libopus', '-b:a', '128k'] },
+  { name: 'aac', ext: 'm4a', codec: ['-c:a', 'aac', '-b:a', '192k'] },
+];
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+}
+
+const SOURCE = (seconds: number) => [
+  '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${seconds}`,
+  '-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.1:sample_rate=44100:duration=${seconds}:seed=1`,
+  '-filter_complex', '[0][1]amerge=inputs=2,aformat=channel_layouts=stereo',
+];
+
+function media(format: Format, minutes: number): string {
+  const file = path.join(cache, `${format.name}-${minutes}min.${format.ext}`);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(cache, { recursive: true });
+  progress(`generating ${path.basename(file)}`);
+  const tmp = `${file}.tmp.${format.ext}`;
+  if (minutes <= 3 || format.name === 'flac') {
+    ffmpeg([...SOURCE(minutes * 60), ...format.codec, ...(format.name === 'flac' && minutes > 3 ? ['-compression_level', '2'] : []), tmp]);
+  } else {
+    const segment = path.join(cache, `${format.name}-segment.${format.ext}`);
+    ffmpeg([...SOURCE(60), ...format.codec, segment]);
+    ffmpeg(['-stream_loop', String(minutes - 1), '-i', segment, '-c', 'copy', tmp]);
+    fs.rmSync(segment);
+  }
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+async function decodeWhole(file: string): Promise<{ frames: number; rate: number }> {
+  const decoder = await openDecoder(file);
+  try {
+    let frames = 0;
+    for (let c = await decoder.read(); c; c = await decoder.read()) frames += c.channels[0]!.length;
+    return { frames, rate: decoder.format.sampleRate };
+  } finally {
+    decoder.dispose();
+  }
+}
+
+async function decodeSpeed(format: Format): Promise<void> {
+  const file = media(format, 3);
+  await decodeWhole(file); // warm the page cache and the wasm module
+  const t0 = performance.now();
+  const { frames, rate } = await decodeWhole(file);
+  const ours = frames / rate / ((performance.now() - t0) / 1000);
+  const t1 = performance.now();
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-f', 'null', '-']);
+  if (r.status !== 0) throw new Error(`ffmpeg failed on ${file}`);
+  const theirs = frames / rate / ((performance.now() - t1) / 1000);
+  const ratio = ours / theirs;
+  const want = format.name === 'wav' ? 1 : 0.6;
+  progress(`${format.name}: ${ours.toFixed(0)}x real time, ffmpeg ${theirs.toFixed(0)}x`);
+  reportFigure({
+    group: GROUP,
+    name: `${format.name} decode speed`,
+    value: round(ours),
+    unit: 'x realtime',
+    target: `≥ ${want}× ffmpeg`,
+    ratio: round(ratio),
+    ok: ratio >= want,
+    note: `ffmpeg -f null ${round(theirs)}x on the same 3-minute file`,
+  });
+}
+
+async function seekLatency(format: Format): Promise<void> {
+  const file = media(format, 120);
+  const decoder = await openDecoder(file);
+  try {
+    const total = decoder.format.totalFrames ?? decoder.format.sampleRate * 7200;
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const once = async () => {
+      const target = Math.floor(random() * total);
+      const t = performance.now();
+      await decoder.seek(target);
+      const chunk = await decoder.read();
+      if (!chunk || chunk.frame !== target) throw new Error(`${format.name}: seek(${target}) gave ${chunk?.frame}`);
+      return performance.now() - t;
+    };
+    const first = await once();
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) times.push(await once());
+    times.sort((a, b) => a - b);
+    const med = median(times);
+    const p99 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.99) - 1)]!;
+    progress(`${format.name}: seek median ${med.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, first ${first.toFixed(1)} ms`);
+    reportFigure({ group: GROUP, name: `${format.name} seek latency median (2 h file)`, value: round(med), unit: 'ms', target: '≤ 10 ms', ok: med <= 10, note: `first seek ${round(first)} ms` });
+    reportFigure({ group: GROUP, name: `${format.name} seek latency p99 (2 h file)`, value: round(p99), unit: 'ms' });
+  } finally {
+    decoder.dispose();
+  }
+}
+
+/** Peak RSS (MB) of a fresh child that decodes `file` whole. */
+function childPeakRss(file: string): number {
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--rss-child', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`RSS child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!).maxRssMb;
+}
+
+async function peakRss(format: Format): Promise<void> {
+  const short = childPeakRss(media(format, 3));
+  const long = childPeakRss(media(format, 120));
+  const diff = long - short;
+  progress(`${format.name}: peak RSS ${short.toFixed(1)} MB (3 min) vs ${long.toFixed(1)} MB (2 h)`);
+  reportFigure({ group: GROUP, name: `${format.name} peak RSS, 3-minute file`, value: round(short), unit: 'MB' });
+  reportFigure({
+    group: GROUP,
+    name: `${format.name} peak RSS, 2-hour file`,
+    value: round(long),
+    unit: 'MB',
+    target: '≤ 3-minute + 5 MB',
+    ok: diff <= 5,
+    note: `+${round(diff)} MB over the 3-minute file`,
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--rss-child') {
+    await decodeWhole(process.argv[3]!);
+    process.stdout.write(`${JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    return;
+  }
+  const started = performance.now();
+  progress('decode speed (3-minute files)');
+  for (const f of FORMATS) await decodeSpeed(f);
+  progress('seek latency (2-hour files)');
+  for (const f of FORMATS) await seekLatency(f);
+  // Whole 2-hour decodes take 10-40 s each: measure the formats with the most distinct
+  // memory behaviour (PCM, frame index, Ogg pages, wasm FLAC) and stay within ~3 minutes.
+  progress('peak RSS (3-minute vs 2-hour, one child each)');
+  for (const f of FORMATS.filter((x) => ['wav', 'mp3', 'opus', 'flac'].includes(x.name))) {
+    if ((performance.now() - started) / 1000 > 150) {
+      progress(`skipping RSS for ${f.name}: time budget`);
+      continue;
+    }
+    await peakRss(f);
+  }
+  progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
