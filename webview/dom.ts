@@ -49,3 +49,21 @@ export function iconButton(iconName: string, label: string, className = ''): HTM
   button.append(icon(iconName));
   return button;
 }
+
+/** Shows `text` with the given [start, end) ranges wrapped in <span class="match">. */
+export function setHighlightedText(element: HTMLElement, text: string, ranges: readonly (readonly [number, number])[]): void {
+  if (ranges.length === 0) {
+    if (element.childElementCount > 0) element.textContent = '';
+    setText(element, text);
+    return;
+  }
+  const parts: (Node | string)[] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start > at) parts.push(text.slice(at, start));
+    parts.push(el('span', { class: 'match' }, text.slice(start, end)));
+    at = end;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  element.replaceChildren(...parts);
+}

@@ -38,3 +38,38 @@ export function filterIndices(keys: readonly string[], query: string): number[] 
   }
   return result;
 }
+
+/**
+ * Where the query's words occur in `text`, as [start, end) ranges of `text` (merged, sorted),
+ * for highlighting matches the way VS Code's lists do. Matching is on the normalized form, so
+ * each normalized character remembers which original character it came from.
+ */
+export function matchRanges(text: string, words: readonly string[]): [number, number][] {
+  if (words.length === 0 || text.length === 0) return [];
+  let normalized = '';
+  const origin: number[] = []; // origin[k] = index in `text` of normalized[k]
+  let index = 0;
+  for (const char of text) {
+    const folded = normalizeForSearch(char);
+    for (let k = 0; k < folded.length; k++) origin.push(index);
+    normalized += folded;
+    index += char.length;
+  }
+  const ranges: [number, number][] = [];
+  for (const word of words) {
+    for (let at = normalized.indexOf(word); at !== -1; at = normalized.indexOf(word, at + 1)) {
+      const start = origin[at]!;
+      const lastOrigin = origin[at + word.length - 1]!;
+      const end = lastOrigin + (text.codePointAt(lastOrigin)! > 0xffff ? 2 : 1);
+      ranges.push([start, end]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+    else merged.push([range[0], range[1]]);
+  }
+  return merged;
+}

@@ -8,8 +8,8 @@
  * is off while filtered (a move among hidden tracks would be invisible).
  */
 import type { QueueItem } from '../../src/protocol/messages';
-import { el, icon, iconButton, setAttr, setIcon, setText } from '../dom';
-import { filterIndices, searchKey } from '../filter';
+import { el, icon, iconButton, setAttr, setHighlightedText, setIcon, setText } from '../dom';
+import { filterIndices, matchRanges, queryWords, searchKey } from '../filter';
 import { formatTime } from '../format';
 import { computeWindow, dropIndex, scrollToReveal } from '../virtual-window';
 
@@ -35,9 +35,10 @@ interface Row {
   readonly artist: HTMLElement;
   readonly album: HTMLElement;
   readonly duration: HTMLElement;
-  /** Queue index and item currently shown, to skip needless DOM writes. */
+  /** Queue index, item and filter currently shown, to skip needless DOM writes. */
   index: number;
   item: QueueItem | undefined;
+  query: string;
 }
 
 interface DragState {
@@ -320,20 +321,25 @@ export class QueueView {
     const duration = el('span', { class: 'cell duration' });
     const element = el('div', { class: 'row', role: 'option' }, number, title, artist, album, duration);
     this.rowsLayer.append(element);
-    return { element, number, title, artist, album, duration, index: -1, item: undefined };
+    return { element, number, title, artist, album, duration, index: -1, item: undefined, query: '' };
   }
 
   private fillRow(row: Row, index: number, position: number, setSize: number): void {
     const item = this.items[index];
     const isCurrent = index === this.current;
-    if (row.index !== index || row.item !== item) {
+    const query = this.view ? this.filterInput.value : '';
+    if (row.index !== index || row.item !== item || row.query !== query) {
       row.index = index;
       row.item = item;
+      row.query = query;
       row.element.id = `queue-row-${index}`;
       row.element.dataset.index = String(index);
-      setText(row.title, item?.title ?? '');
-      setText(row.artist, item?.artist ?? '');
-      setText(row.album, item?.album ?? '');
+      // While filtering, the matched parts are highlighted as in VS Code's own lists.
+      const words = query ? queryWords(query) : [];
+      const show = (cell: HTMLElement, text: string) => setHighlightedText(cell, text, matchRanges(text, words));
+      show(row.title, item?.title ?? '');
+      show(row.artist, item?.artist ?? '');
+      show(row.album, item?.album ?? '');
       setText(row.duration, item?.durationMs !== undefined ? formatTime(item.durationMs) : '');
       row.element.title = item ? [item.title, item.artist, item.album].filter(Boolean).join(' — ') : '';
     }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { filterIndices, normalizeForSearch, queryWords, searchKey } from '../../../webview/filter';
+import { filterIndices, matchRanges, normalizeForSearch, queryWords, searchKey } from '../../../webview/filter';
 
 describe('webview queue filter', () => {
   const items = [
@@ -38,5 +38,28 @@ describe('webview queue filter', () => {
 
   it('copes with missing artist and album', () => {
     assert.deepEqual(filterIndices(keys, 'untitled'), [3]);
+  });
+});
+
+describe('webview filter highlights', () => {
+  it('finds words in the original text, accents and case ignored', () => {
+    assert.deepEqual(matchRanges('Sigur Rós', queryWords('ros')), [[6, 9]]);
+    assert.deepEqual(matchRanges('Beyoncé', queryWords('BEYONCE')), [[0, 7]]);
+    assert.deepEqual(matchRanges('abcabc', queryWords('bc')), [[1, 3], [4, 6]]);
+  });
+
+  it('merges overlapping matches of several words', () => {
+    assert.deepEqual(matchRanges('Starálfur', queryWords('star tara')), [[0, 5]]);
+  });
+
+  it('maps decomposed input and astral characters back correctly', () => {
+    const decomposed = 'Ro\u0301s'; // o + combining acute
+    assert.deepEqual(matchRanges(decomposed, queryWords('ros')), [[0, 4]]);
+    assert.deepEqual(matchRanges('🎵 Jazz', queryWords('jazz')), [[3, 7]]);
+    assert.deepEqual(matchRanges('🎵 Jazz', queryWords('🎵')), [[0, 2]]);
+  });
+
+  it('finds nothing without words', () => {
+    assert.deepEqual(matchRanges('anything', []), []);
   });
 });
