@@ -1,4 +1,4 @@
-import { promises as fs, stat as statCallback, type Stats } from 'node:fs';
+import { promises as fs, stat as statCallback, statSync, type Stats } from 'node:fs';
 
 /**
  * The few file-system calls a scan makes, as an interface so tests can inject failures the
@@ -22,6 +22,11 @@ export interface ScanFileSystem {
   readdir(folder: string): Promise<ScanDirent[]>;
   /** Follows symbolic links. */
   stat(filePath: string): Promise<ScanStats>;
+  /**
+   * Optional synchronous stat (throws on error). When present, the scanner uses it for the
+   * batch of files it found in a folder, as long as it stays fast (see scanner.ts).
+   */
+  statSync?(filePath: string): ScanStats;
   realpath(filePath: string): Promise<string>;
 }
 
@@ -31,5 +36,6 @@ export const nodeScanFileSystem: ScanFileSystem = {
   // stats, which is most of what a rescan of an unchanged folder does.
   stat: (filePath) =>
     new Promise<Stats>((resolve, reject) => statCallback(filePath, (error, stats) => (error ? reject(error) : resolve(stats)))),
+  statSync: (filePath) => statSync(filePath),
   realpath: (filePath) => fs.realpath(filePath),
 };

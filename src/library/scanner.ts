@@ -201,6 +201,13 @@ type TagOutcome = { entry: ScannedTrack | SkippedEntry; fromCache: boolean };
 
 /** Stats issued at once per folder; bounded so a folder of 50,000 files cannot flood libuv. */
 const STAT_BATCH = 128;
+/**
+ * Average cost of a synchronous stat above which a scan stops using them. A local disk with
+ * warm metadata answers in a few microseconds (a batch then blocks well under a millisecond,
+ * far cheaper than a thread-pool round trip per file); a network share can take milliseconds,
+ * and blocking the extension host for that long is not acceptable.
+ */
+const SLOW_SYNC_STAT_MS = 0.1;
 
 class FolderScan {
   private readonly fs: ScanFileSystem;
@@ -233,6 +240,8 @@ class FolderScan {
   private tagReads = 0;
   private skippedCount = 0;
   private lastProgressAt = 0;
+  /** Synchronous stats are used until one batch shows the file system is slow. */
+  private syncStatsAreFast = true;
 
   constructor(
     private readonly root: string,
@@ -399,7 +408,7 @@ class FolderScan {
     const paths = folder.audioPaths.splice(0);
     for (let i = 0; i < paths.length && !this.failure; i += STAT_BATCH) {
       const batch = paths.slice(i, i + STAT_BATCH);
-      const results = await Promise.all(batch.map((p) => this.fs.stat(p).catch((error: unknown) => ({ error }))));
+      const results = await this.statBatch(batch);
       if (this.failure) return;
       batch.forEach((filePath, j) => {
         const stats = results[j]!;
@@ -418,6 +427,23 @@ class FolderScan {
         }
       });
     }
+  }
+
+  private async statBatch(batch: readonly string[]): Promise<(ScanStats | { error: unknown })[]> {
+    const statSync = this.fs.statSync;
+    if (statSync && this.syncStatsAreFast) {
+      const started = performance.now();
+      const results = batch.map((p) => {
+        try {
+          return statSync(p);
+        } catch (error) {
+          return { error };
+        }
+      });
+      if ((performance.now() - started) / batch.length > SLOW_SYNC_STAT_MS) this.syncStatsAreFast = false;
+      return results;
+    }
+    return Promise.all(batch.map((p) => this.fs.stat(p).catch((error: unknown) => ({ error }))));
   }
 
   private fileDone(folder: FolderState, filePath: string, entry: ScannedTrack | SkippedEntry, cached: boolean): void {

@@ -306,6 +306,38 @@ describe('library/scanner', () => {
     assert.ok(isSkippedEntry(gone) && gone.kind === 'unreadable-file');
   });
 
+  it('stats with fast synchronous calls, and switches to async ones when they turn out slow', async () => {
+    writeTree(tmp.path, { 'a.mp3': mp3File({}), 'b.mp3': mp3File({}), 'sub/c.mp3': mp3File({}), 'sub/d.mp3': mp3File({}) });
+    const sync: string[] = [];
+    const async_: string[] = [];
+    const slowSync: ScanFileSystem = {
+      ...nodeScanFileSystem,
+      stat: (p) => {
+        async_.push(p);
+        return nodeScanFileSystem.stat(p);
+      },
+      statSync: (p) => {
+        sync.push(p);
+        const until = performance.now() + 0.5; // a network share's latency
+        while (performance.now() < until) {
+          /* busy */
+        }
+        return nodeScanFileSystem.statSync!(p);
+      },
+    };
+    const result = await scanLibrary(tmp.path, { readTags: fakeReader(), fs: slowSync, concurrency: 1 });
+    assert.equal(result.tracks.length, 4);
+    assert.deepEqual(relativeTo(tmp.path, sync).sort(), ['a.mp3', 'b.mp3'], 'the first batch was synchronous');
+    assert.deepEqual(relativeTo(tmp.path, async_.filter((p) => p.endsWith('.mp3'))).sort(), ['sub/c.mp3', 'sub/d.mp3']);
+
+    sync.length = 0;
+    // Answers from memory, so no scheduling hiccup on a loaded machine can make it look slow.
+    const known = new Map(['a.mp3', 'b.mp3', 'sub/c.mp3', 'sub/d.mp3'].map((r) => [path.join(tmp.path, r), nodeScanFileSystem.statSync!(path.join(tmp.path, r))]));
+    const fastSync: ScanFileSystem = { ...slowSync, statSync: (p) => (sync.push(p), known.get(p)!) };
+    await scanLibrary(tmp.path, { readTags: fakeReader(), fs: fastSync, concurrency: 1 });
+    assert.equal(sync.length, 4, 'fast synchronous stats stay in use');
+  });
+
   it('holds back when the consumer is slow (bounded buffering)', async () => {
     for (let i = 0; i < 30; i++) mkdirSync(path.join(tmp.path, `d${i}`));
     for (let i = 0; i < 30; i++) writeFileSync(path.join(tmp.path, `d${i}`, 'x.mp3'), mp3File({}));
