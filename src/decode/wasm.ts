@@ -16,6 +16,8 @@ export interface FlacWasm {
   reset(): Promise<void>;
   free(): void;
   decode(data: Uint8Array): Promise<WasmDecoded>;
+  /** Whole frames, no parsing or buffering: each FLAC frame decodes on its own. */
+  decodeFrames(frames: Uint8Array[]): Promise<WasmDecoded>;
   flush(): Promise<WasmDecoded>;
 }
 

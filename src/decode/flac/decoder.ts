@@ -1,26 +1,34 @@
 import { PcmQueue } from '../pcm-queue';
 import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
 import { createFlacWasm, type FlacWasm } from '../wasm';
-import { findFrameHeader } from './frame-header';
+import { findFrameHeader, frameCrcOk, parseFrameHeader, type FrameHeader } from './frame-header';
 import { parseFlacStream, type FlacStream } from './metadata';
 
-/** Bytes fed to the codec per step. (The umbrella package lost frames with small chunks; the
- * underlying decoder used here does not, but larger reads are cheaper anyway.) */
 const READ_BYTES = 64 * 1024;
+const FRAMES_PER_STEP = 16;
+/** No FLAC frame is this long (the format's limit is far lower for any real encoder). */
+const MAX_FRAME_BYTES = 1024 * 1024;
 
 /**
- * FLAC through @wasm-audio-decoders/flac. Seeking is ours: SEEKTABLE points narrow the
- * range, frame-header bisection narrows it further, then the codec is restarted with the
- * STREAMINFO header followed by the bytes from that frame, and output before the target
- * is dropped. FLAC frames are independent, so this is sample-exact.
+ * FLAC through @wasm-audio-decoders/flac's frame decoder. We split the stream into frames
+ * ourselves (header CRC-8, consecutive sample numbers, frame CRC-16) and hand whole frames
+ * over. FLAC frames are independent, so a seek is only a new read position: SEEKTABLE
+ * points narrow the range, frame-header bisection narrows it further, and output before
+ * the target is dropped. Every frame's position comes from its own header, so the timeline
+ * cannot drift, and a damaged frame is reported where it is.
  */
 export class FlacDecoder implements Decoder {
   readonly format: AudioFormat;
   private readonly queue: PcmQueue;
-  private nextByte: number;
-  /** Track frame of the next sample the codec will output. */
-  private outFrame = 0;
+  /** Unsplit bytes, starting at a frame header at file offset `bufferAt`. */
+  private buffer: Uint8Array = new Uint8Array(0);
+  private bufferAt: number;
+  private eof = false;
+  /** Header of the frame at buffer[0], once known. */
+  private current: FrameHeader | undefined;
   private atEnd = false;
+  private reached = 0;
+  private reportedShort = false;
   private disposed = false;
 
   private constructor(
@@ -37,19 +45,13 @@ export class FlacDecoder implements Decoder {
       lossless: true,
     };
     this.queue = new PcmQueue(stream.channels, stream.totalSamples);
-    this.nextByte = stream.audioStart;
+    this.bufferAt = stream.audioStart;
   }
 
   static async open(source: ByteSource): Promise<FlacDecoder> {
     const stream = await parseFlacStream(source);
     const wasm = await createFlacWasm();
-    try {
-      await wasm.decode(stream.header.slice());
-      return new FlacDecoder(source, stream, wasm);
-    } catch (error) {
-      wasm.free();
-      throw error;
-    }
+    return new FlacDecoder(source, stream, wasm);
   }
 
   async read(): Promise<PcmChunk | null> {
@@ -57,59 +59,130 @@ export class FlacDecoder implements Decoder {
     for (;;) {
       const chunk = this.queue.take();
       if (chunk) return chunk;
-      if (this.atEnd) {
-        const total = this.stream.totalSamples;
-        if (total !== undefined && this.outFrame < total && this.queue.frames === 0 && !this.reportedShort) {
-          this.reportedShort = true;
-          throw new DecodeError(
-            'truncated',
-            `${this.source.uri}: FLAC stream ends at frame ${this.outFrame} of ${total} (byte ${this.nextByte}); the file is truncated or damaged`,
-            { byte: this.nextByte, frame: this.outFrame },
-          );
-        }
-        return null;
-      }
-      await this.pump();
+      if (this.atEnd) return this.endOfStream();
+      await this.decodeStep();
     }
   }
-  private reportedShort = false;
 
-  private async pump(): Promise<void> {
-    const bytes = await this.source.read(this.nextByte, READ_BYTES);
-    const at = this.nextByte;
-    this.nextByte += bytes.length;
-    const decoded = bytes.length === 0 ? await this.wasm.flush() : await this.wasm.decode(bytes);
-    if (bytes.length === 0) {
-      this.atEnd = true;
-      // flush() resets the codec: give it the stream header again in case of a later seek.
-      await this.wasm.decode(this.stream.header.slice());
+  private endOfStream(): null {
+    const total = this.stream.totalSamples;
+    if (total !== undefined && this.reached < total && !this.reportedShort) {
+      this.reportedShort = true;
+      throw new DecodeError(
+        'truncated',
+        `${this.source.uri}: FLAC stream ends at frame ${this.reached} of ${total} (byte ${this.bufferAt}); the file is truncated or damaged`,
+        { byte: this.bufferAt, frame: this.reached },
+      );
     }
-    if (decoded.errors?.length) {
-      throw new DecodeError('corrupt', `${this.source.uri}: FLAC decode error near byte ${at} (frame ${this.outFrame}): ${decoded.errors[0]!.message}`, {
-        byte: at,
-        frame: this.outFrame,
+    return null;
+  }
+
+  private async decodeStep(): Promise<void> {
+    const frames: Uint8Array[] = [];
+    let first: FrameHeader | undefined;
+    while (frames.length < FRAMES_PER_STEP) {
+      const frame = await this.nextFrame();
+      if (!frame) break;
+      first ??= frame.header;
+      // Frames are consecutive within a step (nextFrame checks it), so one call decodes all.
+      frames.push(frame.bytes);
+      this.reached = frame.header.sample + frame.header.blockSize;
+    }
+    if (!first) {
+      this.atEnd = true;
+      return;
+    }
+    const decoded = await quietly(() => this.wasm.decodeFrames(frames));
+    // libFLAC reports MISSING_FRAME when frame numbers jump, which every seek does; the
+    // samples are still all there. Anything else, or a short output, is real damage.
+    const benign = decoded.samplesDecoded === this.reached - first.sample && decoded.errors?.every((e) => /MISSING_FRAME/.test(e.message));
+    if (decoded.errors?.length && !benign) {
+      throw new DecodeError('corrupt', `${this.source.uri}: FLAC decode error in the frame at sample ${first.sample}: ${decoded.errors[0]!.message}`, {
+        frame: first.sample,
       });
     }
-    if (decoded.samplesDecoded > 0) this.outFrame = this.queue.push(this.outFrame, decoded.channelData);
+    if (decoded.samplesDecoded > 0) this.queue.push(first.sample, decoded.channelData);
+    if (this.stream.totalSamples !== undefined && this.reached >= this.stream.totalSamples) this.atEnd = true;
+  }
+
+  /** Split off the next whole frame, or undefined at the end of the stream. */
+  private async nextFrame(): Promise<{ header: FrameHeader; bytes: Uint8Array } | undefined> {
+    if (!this.current) {
+      if (!(await this.fill(16))) return undefined;
+      this.current = parseFrameHeader(this.buffer, 0, this.stream);
+      if (!this.current) {
+        if (this.eof && this.buffer.length < 16) return undefined; // stray bytes (or a tag) at the end
+        throw new DecodeError('corrupt', `${this.source.uri}: no FLAC frame at byte ${this.bufferAt}`, { byte: this.bufferAt, frame: this.reached });
+      }
+    }
+    const header = this.current;
+    const want = header.sample + header.blockSize;
+    for (let from = 2; ; ) {
+      // The next frame starts where a header with the following sample number begins and
+      // the bytes before it pass the frame's CRC-16.
+      let at = from;
+      for (; at + 16 <= this.buffer.length; at++) {
+        if (this.buffer[at] !== 0xff) continue;
+        const next = parseFrameHeader(this.buffer, at, this.stream);
+        if (next && next.sample === want && frameCrcOk(this.buffer, 0, at)) return this.cut(at, next, header);
+      }
+      from = Math.max(2, at);
+      if (this.eof) {
+        // The last frame runs to the end of the file (minus trailing bytes it does not need).
+        if (frameCrcOk(this.buffer, 0, this.buffer.length)) return this.cut(this.buffer.length, undefined, header);
+        return undefined; // cut short: endOfStream() reports it
+      }
+      if (this.buffer.length > MAX_FRAME_BYTES) {
+        throw new DecodeError('corrupt', `${this.source.uri}: damaged FLAC frame at byte ${this.bufferAt} (sample ${header.sample})`, {
+          byte: this.bufferAt,
+          frame: header.sample,
+        });
+      }
+      await this.fill(this.buffer.length + READ_BYTES);
+    }
+  }
+
+  private cut(at: number, next: FrameHeader | undefined, header: FrameHeader): { header: FrameHeader; bytes: Uint8Array } {
+    const bytes = this.buffer.subarray(0, at);
+    this.buffer = this.buffer.subarray(at);
+    this.bufferAt += at;
+    this.current = next;
+    return { header, bytes };
+  }
+
+  /** Make the buffer hold at least `length` bytes (fewer only at EOF). Returns false if empty. */
+  private async fill(length: number): Promise<boolean> {
+    while (this.buffer.length < length && !this.eof) {
+      const more = await this.source.read(this.bufferAt + this.buffer.length, Math.max(READ_BYTES, length - this.buffer.length));
+      if (more.length === 0) this.eof = true;
+      // A fresh buffer each time: the frames handed out keep referring to the old one.
+      const joined = new Uint8Array(this.buffer.length + more.length);
+      joined.set(this.buffer, 0);
+      joined.set(more, this.buffer.length);
+      this.buffer = joined;
+      if (more.length < READ_BYTES && this.bufferAt + this.buffer.length >= (this.source.size ?? Infinity)) this.eof = true;
+    }
+    return this.buffer.length > 0;
   }
 
   async seek(frame: number): Promise<void> {
     this.assertLive();
     const total = this.stream.totalSamples ?? Number.MAX_SAFE_INTEGER;
     const target = Math.max(0, Math.min(Math.floor(frame), total));
-    const start = target >= total ? undefined : await this.locate(target);
-    await this.wasm.reset();
-    await this.wasm.decode(this.stream.header.slice());
     this.queue.reset(target);
     this.reportedShort = false;
-    if (!start) {
+    this.buffer = new Uint8Array(0);
+    this.current = undefined;
+    this.eof = false;
+    if (target >= total) {
       this.atEnd = true;
-      this.outFrame = total;
+      this.reached = total;
       return;
     }
+    const start = await this.locate(target);
     this.atEnd = false;
-    this.nextByte = start.byte;
-    this.outFrame = start.sample;
+    this.bufferAt = start.byte;
+    this.reached = start.sample;
   }
 
   /** A frame boundary at or before `target`: the closest the seek table and bisection find. */
@@ -122,10 +195,15 @@ export class FlacDecoder implements Decoder {
       if (point.sample <= target && point.sample >= lo.sample) lo = at;
       else if (point.sample > target && point.sample < hi.sample) hi = at;
     }
-    // Bisect on frame headers until the remaining span is cheap to decode through.
-    for (let i = 0; i < 40 && hi.byte - lo.byte > 2 * READ_BYTES && target - lo.sample > 4 * stream.maxBlockSize; i++) {
-      const mid = Math.floor((lo.byte + hi.byte) / 2);
-      const window = await this.source.read(mid, READ_BYTES);
+    // Bisect on frame headers until the target's frame is close: decoding through a few
+    // frames costs less than more reads.
+    const probe = 16 * 1024;
+    for (let i = 0; i < 40 && hi.byte - lo.byte > 2 * probe && target - lo.sample > 2 * stream.maxBlockSize; i++) {
+      // Interpolate rather than halve: FLAC bitrates are fairly even, so this converges fast.
+      const fraction = (target - lo.sample) / Math.max(1, hi.sample - lo.sample);
+      const guess = lo.byte + Math.floor((hi.byte - lo.byte) * Math.min(0.95, Math.max(0.05, fraction))) - probe / 2;
+      const mid = Math.max(lo.byte + 1, Math.min(hi.byte - probe, guess));
+      const window = await this.source.read(mid, probe);
       const found = findFrameHeader(window, 0, stream);
       if (!found || found.header.sample <= lo.sample || found.header.sample >= hi.sample) {
         hi = { byte: mid, sample: hi.sample };
@@ -150,5 +228,20 @@ export class FlacDecoder implements Decoder {
 
   private assertLive(): void {
     if (this.disposed) throw new DecodeError('io', `${this.source.uri}: decoder used after dispose`);
+  }
+}
+
+/**
+ * The FLAC library console.error()s every decoder error; we report errors ourselves as
+ * DecodeErrors (and expect a benign one after each seek), so keep its copy off stderr. Its
+ * decodeFrames() does all its work synchronously before returning the promise.
+ */
+function quietly<T>(call: () => Promise<T>): Promise<T> {
+  const original = console.error;
+  console.error = () => undefined;
+  try {
+    return call();
+  } finally {
+    console.error = original;
   }
 }

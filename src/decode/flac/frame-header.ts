@@ -78,3 +78,21 @@ export function findFrameHeader(b: Uint8Array, from: number, stream: StreamShape
   }
   return undefined;
 }
+
+const CRC16 = (() => {
+  const table = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i << 8;
+    for (let b = 0; b < 8; b++) c = c & 0x8000 ? ((c << 1) ^ 0x8005) & 0xffff : (c << 1) & 0xffff;
+    table[i] = c;
+  }
+  return table;
+})();
+
+/** A whole frame ends with the CRC-16 of everything before it: true when `b[start, end)` is one. */
+export function frameCrcOk(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 8) return false;
+  let crc = 0;
+  for (let i = start; i < end - 2; i++) crc = ((crc << 8) ^ CRC16[(crc >> 8) ^ b[i]!]!) & 0xffff;
+  return crc === ((b[end - 2]! << 8) | b[end - 1]!);
+}

@@ -71,19 +71,19 @@ export class Mp4Decoder implements Decoder {
         frame: this.outPos,
       });
     }
-    for (let u = first; u < last; u++) {
-      const at = offsets[u]! - start;
-      let decoded;
-      try {
-        decoded = this.wasm.decode(bytes.subarray(at, at + sizes[u]!));
-      } catch (error) {
-        throw new DecodeError('corrupt', `${this.source.uri}: AAC decode failed at byte ${offsets[u]} (unit ${u}): ${(error as Error).message}`, {
-          byte: offsets[u]!,
-          frame: this.outPos,
-        });
-      }
-      if (decoded.channelData.length && decoded.channelData[0]!.length) this.outPos = this.queue.push(this.outPos, decoded.channelData);
+    const units = [];
+    for (let u = first; u < last; u++) units.push(bytes.subarray(offsets[u]! - start, offsets[u]! - start + sizes[u]!));
+    let decoded;
+    try {
+      // One call per run of units; FAAD2's output is contiguous, so only the total matters.
+      decoded = this.wasm.decode(units);
+    } catch (error) {
+      throw new DecodeError('corrupt', `${this.source.uri}: AAC decode failed between bytes ${start} and ${start + length} (units ${first}-${last - 1}): ${(error as Error).message}`, {
+        byte: start,
+        frame: this.outPos,
+      });
     }
+    if (decoded.channelData.length && decoded.channelData[0]!.length) this.outPos = this.queue.push(this.outPos, decoded.channelData);
     this.nextUnit = last;
   }
 
