@@ -60,6 +60,7 @@ export class QueueView {
     spellcheck: 'false',
   });
   private readonly clearFilter = iconButton('close', 'Clear filter', 'filter-clear');
+  private readonly revealCurrent = iconButton('target', 'Show the current track', 'reveal-current');
   private readonly list = el('div', { class: 'queue-list', role: 'listbox', tabindex: 0, 'aria-label': 'Queue' });
   private readonly spacer = el('div', { class: 'queue-spacer' });
   private readonly rowsLayer = el('div', { class: 'queue-rows', role: 'presentation' });
@@ -100,7 +101,7 @@ export class QueueView {
     this.element = el(
       'section',
       { class: 'queue', 'aria-labelledby': 'queue-heading' },
-      el('header', { class: 'queue-header' }, el('h2', { id: 'queue-heading' }, 'Queue'), this.count, filterBox),
+      el('header', { class: 'queue-header' }, el('h2', { id: 'queue-heading' }, 'Queue'), this.count, this.revealCurrent, filterBox),
       el(
         'div',
         { class: 'queue-columns', 'aria-hidden': 'true' },
@@ -131,6 +132,7 @@ export class QueueView {
       this.filterInput.focus();
     });
     this.playFolderButton.addEventListener('click', () => actions.playFolder());
+    this.revealCurrent.addEventListener('click', () => this.showCurrent());
 
     this.list.addEventListener('scroll', () => {
       this.scheduleRender();
@@ -190,6 +192,22 @@ export class QueueView {
   setPlaying(playing: boolean): void {
     if (playing === this.playing) return;
     this.playing = playing;
+    this.renderNow();
+  }
+
+  /** Scrolls the current track into view and focuses it (clearing a filter that hides it). */
+  private showCurrent(): void {
+    if (this.current < 0 || this.current >= this.items.length) return;
+    if (this.positionOf(this.current) < 0) {
+      this.filterInput.value = '';
+      this.applyFilter();
+    }
+    const position = this.positionOf(this.current);
+    // Centre it: the user asked where it is, so show it with some context around it.
+    this.list.scrollTop = Math.max(0, position * ROW_HEIGHT - (this.viewport() - ROW_HEIGHT) / 2);
+    this.list.focus({ preventScroll: true });
+    this.focused = position;
+    this.hasSelection = true;
     this.renderNow();
   }
 
@@ -302,6 +320,7 @@ export class QueueView {
     const tracks = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'track' : 'tracks'}`;
     setText(this.count, this.filtering ? `${shown.toLocaleString()} of ${tracks(total)}` : tracks(total));
     this.clearFilter.hidden = !this.filterInput.value;
+    this.revealCurrent.disabled = this.current < 0 || this.current >= total;
     this.filterInput.disabled = total === 0 && !this.filterInput.value;
 
     const isEmpty = shown === 0;

@@ -159,6 +159,17 @@ const checks: [string, (page: Page, url: string) => Promise<void>][] = [
     },
   ],
   [
+    'Show the current track scrolls it into view and focuses it',
+    async (page) => {
+      await page.$eval('.queue-list', (el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForTimeout(50);
+      await page.click('.reveal-current');
+      const current = await page.waitForSelector('.queue-rows .row.current');
+      assert.equal(await current.getAttribute('aria-selected'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement?.className), 'queue-list');
+    },
+  ],
+  [
     'filter: accent- and case-insensitive, Escape clears',
     async (page) => {
       const total = await page.textContent('.queue-count');
