@@ -7,7 +7,7 @@ export { AUDIO_EXTENSIONS, isAudioFile } from './audio-extensions';
 export { CoverCache, type CoverCacheOptions, type CoverLoader } from './cover-cache';
 export { guessFromPath, withPathFallbacks } from './filename-tags';
 export { compileGlobs, globToRegExp, type PathMatcher } from './glob';
-export { compareTracks, naturalCompare, sortTracks, sortedInsertionIndex } from './order';
+export { compareFolders, compareTracks, naturalCompare, sortTracks, sortedInsertionIndex } from './order';
 export { nodeScanFileSystem, type ScanFileSystem } from './scan-fs';
 export {
   createScanFilter,
@@ -23,7 +23,7 @@ export {
   type ScanResult,
 } from './scanner';
 export { TagCache, type CachedTags, type TagCacheOptions } from './tag-cache';
-export { createTagReader, readCover, readTags, type CoverArt, type TagReader, type TagReaderOptions } from './tags';
+export { createTagReader, readCover, readTags, type CoverArt, type KnownFileInfo, type TagReader, type TagReaderOptions } from './tags';
 export type { InferableField, ReplayGain, ScannedTrack, SkipKind, SkippedEntry, TrackTags } from './types';
 export { playlistInputFor, type PlaylistEntry, type PlaylistItem, type PlaylistTrackInput } from './playlists/entry';
 export { formatM3u, parseM3u } from './playlists/m3u';
