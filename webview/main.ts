@@ -22,14 +22,14 @@ class PlayerApp {
   private readonly host = new HostConnection((message) => this.onHostMessage(message));
   private readonly saved = this.host.loadViewState<SavedViewState>({ filter: '', scrollTop: 0 });
   private readonly nowPlaying = new NowPlayingView();
-  private readonly transport = new TransportView((command) => this.run(command));
-  private readonly seekBar = new SeekBar((positionMs) => this.run({ command: 'seek', positionMs }));
+  private readonly transport = new TransportView((command) => void this.run(command));
+  private readonly seekBar = new SeekBar((positionMs) => void this.run({ command: 'seek', positionMs }));
   private readonly queue = new QueueView(
     {
-      play: (index) => this.run({ command: 'playIndex', index }),
-      remove: (index) => this.run({ command: 'removeIndex', index }),
+      play: (index) => void this.run({ command: 'playIndex', index }),
+      remove: (index) => void this.run({ command: 'removeIndex', index }),
       move: (from, to) => this.move(from, to),
-      playFolder: () => this.run({ command: 'playFolder' }),
+      playFolder: () => void this.run({ command: 'playFolder' }),
       viewStateChanged: (filter, scrollTop) => this.host.saveViewState({ filter, scrollTop } satisfies SavedViewState),
     },
     this.saved.filter,
@@ -113,15 +113,26 @@ class PlayerApp {
 
   /** Reorders at once on screen; the host's next queue message confirms (or corrects) it. */
   private move(from: number, to: number): void {
-    this.items = moveItem(this.items, from, to);
-    this.queue.setItems(this.items);
+    const before = this.items;
+    const moved = moveItem(before, from, to);
+    this.items = moved;
+    this.queue.setItems(moved);
     if (this.state) this.queue.setCurrent(indexAfterMove(this.state.currentIndex, from, to));
-    this.run({ command: 'move', from, to });
+    void this.run({ command: 'move', from, to }).then((ok) => {
+      // Refused, and no newer queue since: put the rows back where the host has them.
+      if (!ok && this.items === moved) {
+        this.items = before;
+        this.queue.setItems(before);
+        if (this.state) this.queue.setCurrent(this.state.currentIndex);
+      }
+    });
   }
 
-  private run(command: PlayerCommand): void {
-    void this.host.command(command).then((result) => {
+  /** Sends a command; resolves whether the host carried it out (errors are shown). */
+  private run(command: PlayerCommand): Promise<boolean> {
+    return this.host.command(command).then((result) => {
       if (!result.ok && result.error) this.showNotice(result.error);
+      return result.ok;
     });
   }
 

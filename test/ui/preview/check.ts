@@ -186,6 +186,19 @@ const checks: [string, (page: Page, url: string) => Promise<void>][] = [
     },
   ],
   [
+    'a move the host refuses is undone on screen',
+    async (page) => {
+      await page.click('#queue-row-2 .title');
+      const before = await page.$$eval('.queue-rows .row .title', (cells) => cells.slice(0, 5).map((c) => c.textContent));
+      await page.evaluate('window.__preview.failNext = "move"');
+      await page.keyboard.press('Alt+ArrowDown');
+      await page.waitForSelector('.notice:not([hidden])');
+      assert.match((await page.textContent('.notice')) ?? '', /refused move/);
+      const after = await page.$$eval('.queue-rows .row .title', (cells) => cells.slice(0, 5).map((c) => c.textContent));
+      assert.deepEqual(after, before);
+    },
+  ],
+  [
     'malformed host messages are dropped and logged',
     async (page) => {
       const count = await page.textContent('.queue-count');

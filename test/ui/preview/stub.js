@@ -83,6 +83,10 @@
       let ok = true;
       let error;
       try {
+        if (window.__preview.failNext === message.command) {
+          window.__preview.failNext = undefined;
+          throw new Error(`The host refused ${message.command}`);
+        }
         commands[message.command](message);
       } catch (e) {
         ok = false;
@@ -106,5 +110,5 @@
   if (config.ticks) {
     setInterval(() => deliver({ type: 'position', ...position() }), 250);
   }
-  window.__preview = { deliver, state: () => state };
+  window.__preview = { deliver, state: () => state, failNext: undefined };
 })();
