@@ -1,0 +1,110 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { NetError } from './errors';
+import { proxyAuthorization, resolveProxy, type ProxySettings } from './proxy';
+
+export interface RequestInit extends ProxySettings {
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Until the response headers arrive (covers DNS, TCP, TLS, proxy and the server's think time). */
+  readonly connectTimeoutMs: number;
+  /** Cancels the request (dispose of the owner). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One GET, no redirects, no retries: resolves with the response once its headers are in.
+ * The caller owns the response and must consume or destroy it. Every socket is private to
+ * its request (no agent pool), so destroying the response frees everything.
+ */
+export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingMessage> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return Promise.reject(new NetError('bad-url', `${url.href}: only http and https URLs can be played`));
+  }
+  const proxy = resolveProxy(url, init);
+  return new Promise<http.IncomingMessage>((resolve, reject) => {
+    let settled = false;
+    const cleanups: (() => void)[] = [];
+    const finish = (error: Error | undefined, response?: http.IncomingMessage) => {
+      if (settled) return;
+      settled = true;
+      for (const cleanup of cleanups) cleanup();
+      if (error) reject(error);
+      else resolve(response!);
+    };
+    // Requests made along the way (a CONNECT, then the GET): all destroyed on failure.
+    const live: http.ClientRequest[] = [];
+    const fail = (error: Error) => {
+      for (const request of live) request.destroy();
+      finish(error);
+    };
+
+    const timer = setTimeout(
+      () => fail(new NetError('connect-timeout', `${url.href}: no response within ${init.connectTimeoutMs} ms`)),
+      init.connectTimeoutMs,
+    );
+    cleanups.push(() => clearTimeout(timer));
+    if (init.signal) {
+      if (init.signal.aborted) return fail(new NetError('closed', `${url.href}: request cancelled`));
+      const onAbort = () => fail(new NetError('closed', `${url.href}: request cancelled`));
+      init.signal.addEventListener('abort', onAbort, { once: true });
+      cleanups.push(() => init.signal!.removeEventListener('abort', onAbort));
+    }
+
+    const start = (request: http.ClientRequest) => {
+      live.push(request);
+      request.on('response', (response) => finish(undefined, response));
+      request.on('error', (error) => fail(error instanceof NetError ? error : connectionError(url, error, proxy)));
+      request.end();
+    };
+
+    const headers = { 'User-Agent': 'Playhead', ...init.headers };
+    if (!proxy) {
+      start((url.protocol === 'https:' ? https : http).request(url, { headers, agent: false, rejectUnauthorized: init.strictSSL !== false }));
+      return;
+    }
+    const auth = proxyAuthorization(proxy, init);
+    const proxyPort = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
+    if (url.protocol === 'http:') {
+      // Plain HTTP through a proxy: the absolute URL goes to the proxy (RFC 7230 §5.3.2).
+      start(
+        http.request({
+          host: proxy.hostname,
+          port: proxyPort,
+          path: url.href,
+          headers: { ...headers, Host: url.host, ...(auth ? { 'Proxy-Authorization': auth } : {}) },
+          agent: false,
+        }),
+      );
+      return;
+    }
+    // HTTPS through a proxy: a CONNECT tunnel, then TLS to the origin inside it.
+    const authority = `${url.hostname}:${url.port || 443}`;
+    const connect = http.request({
+      host: proxy.hostname,
+      port: proxyPort,
+      method: 'CONNECT',
+      path: authority,
+      headers: { Host: authority, ...(auth ? { 'Proxy-Authorization': auth } : {}) },
+      agent: false,
+    });
+    live.push(connect);
+    connect.on('error', (error) => fail(connectionError(url, error, proxy)));
+    connect.on('connect', (answer: http.IncomingMessage, socket: Duplex) => {
+      if (answer.statusCode !== 200) {
+        socket.destroy();
+        return fail(new NetError('proxy', `${url.href}: the proxy ${proxy.host} refused the tunnel (HTTP ${answer.statusCode})`));
+      }
+      const secure = tls.connect({ socket, servername: url.hostname, rejectUnauthorized: init.strictSSL !== false });
+      start(https.request(url, { headers, createConnection: () => secure }));
+    });
+    connect.end();
+  });
+}
+
+function connectionError(url: URL, error: Error, proxy: URL | undefined): NetError {
+  const via = proxy ? ` (via proxy ${proxy.host})` : '';
+  const code = (error as NodeJS.ErrnoException).code;
+  return new NetError('connection', `${url.href}: connection failed${via}: ${code ? `${code} ` : ''}${error.message}`);
+}
