@@ -1,0 +1,103 @@
+import type { Event } from '../base/event';
+import { DisposableStore, IDisposable } from '../base/lifecycle';
+import type { AudioEngine, EngineState } from '../engine/api';
+import type { EngineStats } from '../engine/protocol';
+import type { Player } from '../player';
+import type { Trace } from './trace';
+import { traceMethods } from './trace-methods';
+
+/** Lanes (trace `tid`s) within the host process. */
+export const hostLanes = { playerState: 1, playerCommands: 2, engineCalls: 3 } as const;
+/** Lanes within the engine process. */
+export const engineLanes = { state: 1, output: 2, stats: 3 } as const;
+
+const playerCommands = [
+  'play', 'pause', 'toggle', 'stop', 'seek', 'seekBy', 'next', 'previous', 'playAt', 'setVolume', 'setMuted',
+  'toggleMute', 'setShuffle', 'setRepeat', 'cycleRepeat', 'setStopAfterCurrent', 'add', 'insertAt', 'remove', 'move',
+  'clear', 'replaceAndPlay',
+];
+
+const engineCommands = ['load', 'play', 'pause', 'stop', 'seek', 'setVolume', 'preloadNext', 'listDevices', 'setDevice'];
+
+/**
+ * Traces a player: every state transition (instant, with from/to/cause) and the current track
+ * on the state lane, every command as a span on the commands lane. Dispose to detach.
+ */
+export function attachPlayerTrace(player: Player, trace: Trace, pid: number = process.pid): IDisposable {
+  const store = new DisposableStore();
+  trace.nameProcess(pid, 'Playhead host');
+  const stateLane = trace.lane(pid, hostLanes.playerState, 'player state');
+  const commandLane = trace.lane(pid, hostLanes.playerCommands, 'player commands');
+  store.add(
+    player.onDidChangeState((change) => {
+      trace.instant(stateLane, `${change.from} → ${change.to}`, 'state', { from: change.from, to: change.to, cause: change.cause });
+    }),
+  );
+  let trackUri = player.snapshot.track?.uri;
+  store.add(
+    player.onDidChangeSnapshot((snapshot) => {
+      const uri = snapshot.track?.uri;
+      if (uri === trackUri) return;
+      trackUri = uri;
+      trace.instant(stateLane, 'track', 'track', { uri: uri ?? null, index: snapshot.queueIndex });
+    }),
+  );
+  store.add(
+    traceMethods(player, playerCommands, trace, commandLane, 'command', (name, args) =>
+      // Queue edits carry whole track lists: record their size, not their content.
+      name === 'add' || name === 'insertAt' || name === 'replaceAndPlay' || name === 'remove'
+        ? { count: args.find(Array.isArray)?.length ?? 0 }
+        : args.length > 0 && typeof args[0] !== 'object'
+          ? { value: args[0] }
+          : undefined,
+    ),
+  );
+  return store;
+}
+
+/** What some engines offer beyond AudioEngine (LocalEngine, EngineClient). */
+export interface ObservableEngine extends AudioEngine {
+  readonly onUnderrun?: Event<{ trackId: string | undefined; at: number }>;
+  readonly onStats?: Event<EngineStats>;
+  readonly pid?: number | undefined;
+}
+
+/**
+ * Traces an engine: each call from the host as a span on the host's engine-calls lane (for
+ * the engine client this is an IPC round-trip), and on the engine's own lanes its state
+ * changes, underruns and stats (pipe depth, heap, RSS) as counters.
+ */
+export function attachEngineTrace(engine: ObservableEngine, trace: Trace, options: { hostPid?: number; enginePid?: number } = {}): IDisposable {
+  const store = new DisposableStore();
+  const hostPid = options.hostPid ?? process.pid;
+  // An in-process engine shares the host's pid; give it its own lane group anyway.
+  const enginePid = options.enginePid ?? engine.pid ?? hostPid + 1_000_000;
+  trace.nameProcess(enginePid, engine.pid === undefined ? 'Playhead engine (in-process)' : 'Playhead engine');
+  const callLane = trace.lane(hostPid, hostLanes.engineCalls, 'engine calls');
+  const stateLane = trace.lane(enginePid, engineLanes.state, 'engine state');
+  const outputLane = trace.lane(enginePid, engineLanes.output, 'output');
+  const statsLane = trace.lane(enginePid, engineLanes.stats, 'stats');
+  store.add(
+    traceMethods(engine, engineCommands, trace, callLane, 'ipc', (name, args) =>
+      name === 'load' || name === 'preloadNext'
+        ? { uri: (args[0] as { uri?: string } | undefined)?.uri ?? null }
+        : typeof args[0] === 'number'
+          ? { value: args[0] }
+          : undefined,
+    ),
+  );
+  store.add(engine.onDidChangeState((state: EngineState) => trace.instant(stateLane, state, 'engine-state', { state })));
+  if (engine.onUnderrun) {
+    store.add(engine.onUnderrun((u) => trace.instant(outputLane, 'underrun', 'underrun', { trackId: u.trackId ?? null })));
+  }
+  if (engine.onStats) {
+    store.add(
+      engine.onStats((s) => {
+        trace.counter(statsLane, 'pipe', { frames: s.pipeFrames });
+        trace.counter(statsLane, 'memory', { heapUsedMB: s.heapUsedBytes / 2 ** 20, rssMB: s.rssBytes / 2 ** 20 });
+        trace.counter(statsLane, 'underruns', { total: s.underruns });
+      }),
+    );
+  }
+  return store;
+}
