@@ -231,7 +231,14 @@ export class EngineClient extends Disposable implements AudioEngine {
   }
 
   private ensureStarted(): Promise<void> {
-    this.ready ??= this.spawn();
+    if (!this.ready) {
+      const ready = this.spawn().catch((error: unknown) => {
+        // A failed start must not poison every later command: the next one tries again.
+        if (this.ready === ready) this.ready = undefined;
+        throw error;
+      });
+      this.ready = ready;
+    }
     return this.ready;
   }
 

@@ -437,17 +437,25 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private ensureOutputTask(): void {
     if (this.outputRunning) return;
     this.outputRunning = true;
-    void this.runOutput()
-      .catch((error) => {
-        this.log('error', `output failed: ${describe(error)}`);
-        this._onError.fire({ trackId: this.heard?.loaded.track.id, kind: 'output', message: describe(error), fatalForTrack: false });
-        void this.stop();
-      })
-      .finally(() => (this.outputRunning = false));
+    void this.runOutput().catch((error) => {
+      this.log('error', `output failed: ${describe(error)}`);
+      this._onError.fire({ trackId: this.heard?.loaded.track.id, kind: 'output', message: describe(error), fatalForTrack: false });
+      void this.stop();
+    });
   }
 
   /** The output task: one loop, one write at a time, so ordering is trivially right. */
   private async runOutput(): Promise<void> {
+    try {
+      await this.outputLoop();
+    } finally {
+      // Synchronously at the loop's exit (not a later microtask), so a command arriving right
+      // after sees the task gone and starts a new one.
+      this.outputRunning = false;
+    }
+  }
+
+  private async outputLoop(): Promise<void> {
     while (!this.isDisposed) {
       const sink = this.sink;
       if (!sink || this._state === 'idle') return;
@@ -662,12 +670,16 @@ export class LocalEngine extends Disposable implements AudioEngine {
     if (this._state === state) return;
     this._state = state;
     this._onDidChangeState.fire(state);
+    // An output task waiting while paused must look again.
+    this.wake.notify();
     if (state !== 'idle') this.ensureOutputTask();
   }
 
   private async teardown(): Promise<void> {
     this.pipe.flush();
     this.wake.notify();
+    // Let an in-flight decoder read finish before its decoder is freed (bounded wait).
+    await Promise.race([this.producer, sleep(500)]);
     this.disposeSessions();
     await this.closeSink();
   }

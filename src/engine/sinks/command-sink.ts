@@ -15,11 +15,27 @@ import { AudioSink, PcmFormat, framesOf } from './sink';
 interface PlayerCommand {
   readonly command: string;
   args(format: PcmFormat): string[];
+  /** False when the player is installed but cannot work here (no sound server running). */
+  usable?(): boolean;
+}
+
+function runtimeDir(): string {
+  return process.env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.() ?? 0}`;
+}
+
+/** A PulseAudio server (or PipeWire's pulse layer) is reachable: paplay would otherwise exit 1. */
+function pulseReachable(): boolean {
+  if (process.env.PULSE_SERVER) return true;
+  return [path.join(runtimeDir(), 'pulse/native'), '/var/run/pulse/native', '/run/pulse/native'].some((p) => fs.existsSync(p));
 }
 
 const PLAYERS: readonly PlayerCommand[] = [
-  { command: 'pw-play', args: (f) => ['--format', 's16', '--rate', String(f.sampleRate), '--channels', String(f.channels), '-'] },
-  { command: 'paplay', args: (f) => ['--raw', '--format=s16le', `--rate=${f.sampleRate}`, `--channels=${f.channels}`] },
+  {
+    command: 'pw-play',
+    args: (f) => ['--format', 's16', '--rate', String(f.sampleRate), '--channels', String(f.channels), '-'],
+    usable: () => fs.existsSync(path.join(runtimeDir(), 'pipewire-0')),
+  },
+  { command: 'paplay', args: (f) => ['--raw', '--format=s16le', `--rate=${f.sampleRate}`, `--channels=${f.channels}`], usable: pulseReachable },
   { command: 'aplay', args: (f) => ['-q', '-t', 'raw', '-f', 'S16_LE', '-r', String(f.sampleRate), '-c', String(f.channels), '-'] },
   {
     command: 'ffplay',
@@ -28,7 +44,7 @@ const PLAYERS: readonly PlayerCommand[] = [
 ];
 
 export const INSTALL_HINT =
-  'No audio output is available: naudiodon could not load and none of pw-play, paplay, aplay or ffplay is on PATH. ' +
+  'No other way to reach the speakers either: none of pw-play, paplay (with a running sound server), aplay or ffplay is on PATH. ' +
   'Install one of them (Debian/Ubuntu: `sudo apt install alsa-utils` for aplay, or `pulseaudio-utils` for paplay).';
 
 function onPath(command: string): string | undefined {
@@ -45,9 +61,14 @@ function onPath(command: string): string | undefined {
   return undefined;
 }
 
-/** The first available player, or undefined. */
+/**
+ * The first player on PATH that can work here, or undefined. PLAYHEAD_PIPE_PLAYER (a command
+ * name from the list) forces one, for tests and for users whose first choice misbehaves.
+ */
 export function findPlayerCommand(): { player: PlayerCommand; path: string } | undefined {
+  const forced = process.env.PLAYHEAD_PIPE_PLAYER;
   for (const player of PLAYERS) {
+    if (forced ? player.command !== forced : player.usable && !player.usable()) continue;
     const found = onPath(player.command);
     if (found) return { player, path: found };
   }

@@ -45,10 +45,21 @@ export function openSink(spec: SinkSpec, format: PcmFormat, deviceName: string |
     }
     case 'auto': {
       const load = loadNaudiodon();
-      if (load.ok) return new NaudiodonSink(load.binding, format, { deviceName });
+      let problem: string;
+      if (load.ok) {
+        try {
+          return new NaudiodonSink(load.binding, format, { deviceName });
+        } catch (error) {
+          // A chosen device that does not exist is the user's to fix, not a reason to switch.
+          if (deviceName !== undefined) throw error;
+          problem = `naudiodon could not open the default output: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      } else {
+        problem = load.message;
+      }
       const player = findPlayerCommand();
-      if (!player) throw new Error(`${load.message}. ${INSTALL_HINT}`);
-      log('warn', `${load.message}; playing through ${player.path} instead`);
+      if (!player) throw new Error(`${problem}. ${INSTALL_HINT}`);
+      log('warn', `${problem}; playing through ${player.path} instead`);
       return new CommandSink(format);
     }
   }

@@ -205,9 +205,9 @@ describe('engine: fallback through a command-line player (aplay) into the ALSA f
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-pipe-test-'));
     const capture = createAlsaCapture();
     const logs: string[] = [];
-    // PATH without pw-play/paplay/ffplay candidates first is not controllable here; aplay is
-    // the only one installed on these machines (ffplay too, but it comes last).
-    const engine = new EngineClient({ enginePath, sink: 'pipe', pauseFadeMs: 0, env: capture.env, log: (_l, m) => logs.push(m) });
+    // aplay is the player that writes to ALSA's default device (the capture); force it.
+    const env = { ...capture.env, PLAYHEAD_PIPE_PLAYER: 'aplay' };
+    const engine = new EngineClient({ enginePath, sink: 'pipe', pauseFadeMs: 0, env, log: (_l, m) => logs.push(m) });
     try {
       const frames = RATE * 2;
       const source = noisePcm(frames, 2, 99);

@@ -126,6 +126,30 @@ describe('engine: LocalEngine with the wav and null sinks', () => {
     assert.equal(states[states.length - 1], 'idle');
   });
 
+  it('loading with autoplay over a paused track plays it; a bad file rejects with a clear error', async () => {
+    const a = path.join(dir, 'paused-a.wav');
+    const b = path.join(dir, 'short-b.wav');
+    writeWavS16(a, counterPcm(0, 44_100), 44_100, 2);
+    writeWavS16(b, counterPcm(0, 4410), 44_100, 2);
+    const bad = path.join(dir, 'not-audio.mp3');
+    fs.writeFileSync(bad, 'this is not audio at all, just text pretending to be an mp3');
+    const engine = new LocalEngine({ sink: 'null' });
+    const errors: string[] = [];
+    engine.onError((e) => errors.push(e.kind));
+    try {
+      await engine.load({ id: 'a', uri: a }, { autoplay: false });
+      await new Promise((r) => setTimeout(r, 100));
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'b', uri: b }, { autoplay: true });
+      assert.deepEqual(await ended, { trackId: 'b' });
+      await assert.rejects(engine.load({ id: 'x', uri: bad }, { autoplay: true }), /not-audio\.mp3/);
+      assert.equal(engine.state, 'idle');
+      assert.deepEqual(errors, ['decode']);
+    } finally {
+      engine.dispose();
+    }
+  });
+
   it('null sink: plays in real time and reports the position at least 10 times a second', async () => {
     const source = path.join(dir, 'one-second.wav');
     writeWavS16(source, counterPcm(0, 44_100), 44_100, 2);
