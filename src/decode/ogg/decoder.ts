@@ -30,6 +30,12 @@ export class OggDecoder implements Decoder {
   private reportedShort = false;
   private lastByte = 0;
   private disposed = false;
+  /** Granule of the last page decoded since the (re)start: where the next packet begins. */
+  private prevGranule: number | undefined;
+  /** Packets ending at or before this granule are not decoded (before the seek's pre-roll). */
+  private skipBefore = -Infinity;
+  /** The last page's granule (from open), an upper bound for seek interpolation. */
+  private lastGranuleSeen: number | undefined;
 
   private constructor(
     private readonly source: ByteSource,
@@ -49,6 +55,7 @@ export class OggDecoder implements Decoder {
     this.queue = new PcmQueue(codec.channels, totalFrames);
     this.reader = new OggPageReader(source, dataStart, serial);
     this.outPos = this.startPosition(dataStart);
+    this.lastGranuleSeen = totalFrames === undefined ? undefined : totalFrames + codec.granuleOffset;
   }
 
   /**
@@ -58,6 +65,7 @@ export class OggDecoder implements Decoder {
    * Elsewhere it is unknown until the first page with a granule (see decodePage).
    */
   private startPosition(offset: number): number | undefined {
+    this.prevGranule = offset === this.dataStart ? 0 : undefined;
     return offset === this.dataStart ? -this.codec.granuleOffset : undefined;
   }
 
@@ -126,7 +134,9 @@ export class OggDecoder implements Decoder {
     }
     this.lastByte = page.offset + page.size;
     const packets = this.packets.push(page);
-    if (packets.length) {
+    if (packets.length && this.codec.packetDuration && this.placeByDuration(page, packets)) {
+      // placed packet by packet
+    } else if (packets.length) {
       const decoded = this.codec.decode(packets);
       if (decoded.errors?.length) {
         throw new DecodeError('corrupt', `${this.source.uri}: ${this.codec.codec} decode error in the page at byte ${page.offset}: ${decoded.errors[0]!.message}`, {
@@ -144,9 +154,38 @@ export class OggDecoder implements Decoder {
       for (const data of this.pending) this.outPos = this.queue.push(this.outPos, data);
       this.pending = [];
     }
+    if (page.granule !== -1) this.prevGranule = page.granule;
     if (page.eos) this.atEnd = true;
   }
 
+  /**
+   * Opus: every packet's length is in its TOC byte, so each packet's place is known from the
+   * previous page's granule (or, on the first page after a seek, back from this page's).
+   * Packets that end before the pre-roll window are not decoded at all. Returns false when
+   * the place is not known yet (then the page goes the generic way).
+   */
+  private placeByDuration(page: OggPage, packets: Uint8Array[]): boolean {
+    const durations = packets.map((p) => this.codec.packetDuration!(p));
+    let at: number;
+    if (this.prevGranule !== undefined) at = this.prevGranule;
+    else if (page.granule !== -1 && !page.eos) at = page.granule - durations.reduce((a, b) => a + b, 0);
+    else return false;
+    let first = 0;
+    while (first < packets.length && at + durations[first]! <= this.skipBefore) at += durations[first++]!;
+    if (first === packets.length) {
+      this.outPos = page.granule - this.codec.granuleOffset;
+      return true;
+    }
+    const decoded = this.codec.decode(packets.slice(first));
+    if (decoded.errors?.length) {
+      throw new DecodeError('corrupt', `${this.source.uri}: ${this.codec.codec} decode error in the page at byte ${page.offset}: ${decoded.errors[0]!.message}`, {
+        byte: page.offset,
+        frame: at - this.codec.granuleOffset,
+      });
+    }
+    this.outPos = this.queue.push(at - this.codec.granuleOffset, decoded.channelData);
+    return true;
+  }
   async seek(frame: number): Promise<void> {
     this.assertLive();
     const total = this.format.totalFrames ?? Number.MAX_SAFE_INTEGER;
@@ -161,7 +200,9 @@ export class OggDecoder implements Decoder {
       this.outPos = total;
       return;
     }
-    const start = await this.locate(target + this.codec.granuleOffset - this.codec.preroll);
+    const from = target + this.codec.granuleOffset - this.codec.preroll;
+    const start = await this.locate(from);
+    this.skipBefore = from;
     this.reader = new OggPageReader(this.source, start, this.serial);
     this.outPos = this.startPosition(start);
     this.atEnd = false;
@@ -169,23 +210,28 @@ export class OggDecoder implements Decoder {
 
   /** Offset of the last page with granule ≤ `granule` (or the first audio page). */
   private async locate(granule: number): Promise<number> {
-    let lo = this.dataStart;
-    let hi = this.source.size ?? Number.MAX_SAFE_INTEGER;
-    while (hi - lo > WINDOW) {
-      const mid = Math.floor((lo + hi) / 2);
+    let lo = { byte: this.dataStart, granule: 0 };
+    let hi = { byte: this.source.size ?? Number.MAX_SAFE_INTEGER, granule: this.lastGranuleSeen ?? Number.MAX_SAFE_INTEGER };
+    for (let i = 0; i < 60 && hi.byte - lo.byte > WINDOW; i++) {
+      // Interpolate on granules (bitrates are fairly even), falling back to halving when a
+      // guess lands badly; a few reads instead of a dozen on long files.
+      const fraction = hi.granule === Number.MAX_SAFE_INTEGER ? 0.5 : (granule - lo.granule) / Math.max(1, hi.granule - lo.granule);
+      const guess = lo.byte + Math.floor((hi.byte - lo.byte) * (i % 3 === 2 ? 0.5 : Math.min(0.97, Math.max(0.03, fraction)))) - WINDOW / 4;
+      const mid = Math.max(lo.byte + 1, Math.min(hi.byte - WINDOW / 2, guess));
       const window = await this.source.read(mid, WINDOW);
       const page = firstTimedPage(window, mid, this.serial);
-      if (!page || page.offset >= hi) {
-        hi = mid;
+      if (!page || page.offset >= hi.byte) {
+        hi = { byte: mid, granule: hi.granule };
       } else if (page.granule <= granule) {
-        lo = page.offset;
+        lo = { byte: page.offset, granule: page.granule };
       } else {
-        hi = mid;
+        hi = { byte: mid, granule: page.granule };
       }
     }
+    const loByte = lo.byte;
     // Walk the remaining span page by page.
-    const reader = new OggPageReader(this.source, lo, this.serial);
-    let best = lo;
+    const reader = new OggPageReader(this.source, loByte, this.serial);
+    let best = loByte;
     for (;;) {
       const page = await reader.next();
       if (!page || page.granule > granule) break;
