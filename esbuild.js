@@ -114,6 +114,24 @@ function copyAssets() {
   }
 }
 
+/**
+ * The engine loads naudiodon from dist/native (relocatable, $ORIGIN rpath), so a packaged or
+ * copied extension finds it. A development build can do without (the engine falls back to
+ * node_modules), a production build cannot.
+ */
+function copyNative() {
+  const { spawnSync } = require('node:child_process');
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts/copy-native.mjs')], { encoding: 'utf8' });
+  if (result.status === 0) return true;
+  const message = (result.stderr || result.stdout || '').trim();
+  if (production) {
+    console.error(message);
+    return false;
+  }
+  console.warn(`  (dev build) native audio not copied to dist/native: ${message}`);
+  return true;
+}
+
 function formatSize(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
 }
@@ -123,7 +141,7 @@ function reportSizes(name, metafile) {
   let over = false;
   for (const [file, output] of Object.entries(metafile.outputs)) {
     if (file.endsWith('.map')) continue;
-    const flag = name === 'extension host' && output.bytes > HOST_BUDGET_BYTES ? '  OVER BUDGET (1.5 MB)' : '';
+    const flag = production && name === 'extension host' && output.bytes > HOST_BUDGET_BYTES ? '  OVER BUDGET (1.5 MB)' : '';
     over ||= flag !== '';
     console.log(`  ${file.padEnd(40)} ${formatSize(output.bytes).padStart(10)}${flag}`);
   }
@@ -162,6 +180,9 @@ async function main() {
   results.forEach((result, i) => {
     if (result.metafile) over = reportSizes(selected[i].name, result.metafile) || over;
   });
+  if (!only && !copyNative()) {
+    process.exitCode = 1;
+  }
   if (over && production) {
     console.error('The extension host bundle is over its 1.5 MB budget.');
     process.exitCode = 1;

@@ -30,6 +30,10 @@ function hasDebPackage(name: string): boolean {
 const systemNeeds: { pkg: string; present: () => boolean; why: string }[] = [
   { pkg: 'chromium', present: () => fs.existsSync(chromiumPath()), why: 'headless browser for the workbench' },
   { pkg: 'ripgrep', present: () => hasCommand('rg'), why: "code-server's search (its installer would download rg)" },
+  { pkg: 'pulseaudio', present: () => hasCommand('pulseaudio'), why: 'a clocked null sink to play into (no sound card here)' },
+  { pkg: 'pulseaudio-utils', present: () => hasCommand('parec'), why: 'parec records what was played' },
+  { pkg: 'libasound2-plugins', present: () => fs.existsSync('/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so'), why: "routes ALSA's default device to PulseAudio" },
+  { pkg: 'patchelf', present: () => hasCommand('patchelf'), why: 'makes the packaged naudiodon binding relocatable' },
   { pkg: 'libkrb5-dev', present: () => hasDebPackage('libkrb5-dev'), why: "builds code-server's kerberos addon" },
 ];
 

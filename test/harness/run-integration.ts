@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareAudioCapture } from './audio-home';
+import { startPulseCapture } from './pulse';
 import { provision } from './provision';
 import { repoRoot, resultsDir } from './paths';
 import { startServer } from './server';
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
   const workspace = path.join(scratch, 'workspace');
   fs.mkdirSync(workspace);
   const report = path.join(scratch, 'report.txt');
-  const audio = prepareAudioCapture(path.join(scratch, 'audio'));
+  const audio = await startPulseCapture(path.join(scratch, 'audio'));
   const server = await startServer({
     logFile: path.join(resultsDir, 'integration-server.log'),
     env: {
@@ -56,6 +56,7 @@ async function main(): Promise<number> {
   } finally {
     workbenchLog.end();
     await server.stop();
+    await audio.stop();
   }
   const text = fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '';
   const summaryLine = text.split('\n').find((line) => line.startsWith('PLAYHEAD_SUMMARY '));

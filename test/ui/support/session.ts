@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { AudioCapture, prepareAudioCapture } from '../../harness/audio-home';
+import { PulseCapture, startPulseCapture } from '../../harness/pulse';
 import { resultsDir } from '../../harness/paths';
 import { provision } from '../../harness/provision';
 import { RunningServer, startServer } from '../../harness/server';
@@ -24,7 +24,7 @@ export class UiSession {
     readonly server: RunningServer,
     readonly workbench: Workbench,
     readonly folder: string,
-    readonly audio: AudioCapture,
+    readonly audio: PulseCapture,
     private readonly scratch: string,
   ) {}
 
@@ -37,7 +37,7 @@ export class UiSession {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-ui-'));
     const folder = options.folder ?? path.join(scratch, 'workspace');
     fs.mkdirSync(folder, { recursive: true });
-    const audio = prepareAudioCapture(path.join(scratch, 'audio'));
+    const audio = await startPulseCapture(path.join(scratch, 'audio'));
     fs.mkdirSync(resultsDir, { recursive: true });
     const server = await startServer({
       settings: options.settings,
@@ -51,6 +51,7 @@ export class UiSession {
       return session;
     } catch (error) {
       await server.stop();
+      await audio.stop();
       throw error;
     }
   }
@@ -113,6 +114,7 @@ export class UiSession {
   async stop(): Promise<void> {
     await this.workbench.close().catch(() => undefined);
     await this.server.stop();
+    await this.audio.stop();
     fs.rmSync(this.scratch, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * Reading what the speakers "heard": the capture is interleaved s16le stereo at 44.1 kHz.
+ * Fixtures are tones of known frequencies, so the dominant frequency of a stretch of capture
+ * says which track played, and where the frequency changes says when.
+ */
+import * as fs from 'node:fs';
+import { CAPTURE_CHANNELS, CAPTURE_RATE } from './pulse';
+
+export function readCapture(file: string): Int16Array {
+  if (!fs.existsSync(file)) return new Int16Array(0);
+  const bytes = fs.readFileSync(file);
+  return new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
+}
+
+export function captureSeconds(file: string): number {
+  return fs.existsSync(file) ? fs.statSync(file).size / (2 * CAPTURE_CHANNELS * CAPTURE_RATE) : 0;
+}
+
+/** RMS of the left channel over [startS, startS + lengthS), in full-scale units (0..1). */
+export function rms(samples: Int16Array, startS: number, lengthS: number): number {
+  const from = Math.floor(startS * CAPTURE_RATE);
+  const to = Math.min(samples.length / CAPTURE_CHANNELS, Math.floor((startS + lengthS) * CAPTURE_RATE));
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += (samples[i * CAPTURE_CHANNELS]! / 32768) ** 2;
+  return to > from ? Math.sqrt(sum / (to - from)) : 0;
+}
+
+/** Dominant frequency of the left channel in a window, by counting rising zero crossings. */
+export function frequencyAt(samples: Int16Array, startS: number, lengthS: number): number {
+  const from = Math.floor(startS * CAPTURE_RATE);
+  const to = Math.min(samples.length / CAPTURE_CHANNELS, Math.floor((startS + lengthS) * CAPTURE_RATE));
+  let crossings = 0;
+  for (let i = from + 1; i < to; i++) {
+    if (samples[(i - 1) * CAPTURE_CHANNELS]! < 0 && samples[i * CAPTURE_CHANNELS]! >= 0) crossings++;
+  }
+  return to > from ? (crossings * CAPTURE_RATE) / (to - from) : 0;
+}
+
+/** The frequency of successive windows across the whole capture, skipping silence. */
+export function frequencyTrack(samples: Int16Array, windowS = 0.1): { atS: number; hz: number }[] {
+  const seconds = samples.length / CAPTURE_CHANNELS / CAPTURE_RATE;
+  const track: { atS: number; hz: number }[] = [];
+  for (let t = 0; t + windowS <= seconds; t += windowS) {
+    if (rms(samples, t, windowS) > 0.01) track.push({ atS: t, hz: frequencyAt(samples, t, windowS) });
+  }
+  return track;
+}

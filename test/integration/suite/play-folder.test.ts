@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EngineClient } from '../../../src/engine/client';
+import { Player } from '../../../src/player';
+import { MementoStateStore } from '../../../src/vscode/memento-store';
+import { captureSeconds, frequencyTrack, readCapture } from '../../harness/capture-analysis';
+import { activateExtension, fixtureFolder, fixtureFrequency, repoPath, waitFor } from './support';
+
+describe('Play Folder in the extension host', () => {
+  after(async () => {
+    await vscode.commands.executeCommand('playhead.stop');
+  });
+
+  it('queues the folder in play order, skips unreadable files, and plays through the engine', async () => {
+    const ext = await activateExtension();
+    const folder = fixtureFolder('album', ['tone-wav16.wav', 'tone-flac16.flac', 'tone-mp3-cbr.mp3', 'random-bytes.flac']);
+    const capture = process.env.PLAYHEAD_TEST_CAPTURE;
+    const capturedBefore = capture ? captureSeconds(capture) : 0;
+
+    await vscode.commands.executeCommand('playhead.playFolder', vscode.Uri.file(folder));
+
+    const queue = ext.player.getQueue().map((item) => path.basename(item.track.uri));
+    assert.deepEqual(queue, ['tone-flac16.flac', 'tone-mp3-cbr.mp3', 'tone-wav16.wav'], 'natural order, the random-bytes file skipped');
+    await waitFor('playing', () => ext.player.snapshot.state === 'playing');
+    await waitFor('the position to advance', () => ext.player.snapshot.positionMs > 300, 10_000);
+    assert.equal(ext.player.snapshot.queueIndex, 0, `still on the first track (error: ${ext.player.snapshot.error?.message ?? 'none'})`);
+    assert.ok(capture, 'the harness records the audio output (PLAYHEAD_TEST_CAPTURE)');
+    // Real output: naudiodon → ALSA → the harness's PulseAudio null sink, recorded by parec.
+    await waitFor('a second of captured audio', () => captureSeconds(capture) > capturedBefore + 1.2, 10_000);
+    const heard = frequencyTrack(readCapture(capture)).filter((w) => w.atS >= capturedBefore);
+    const expected = fixtureFrequency('tone-flac16.flac');
+    assert.ok(heard.length >= 3, `too little sound captured: ${JSON.stringify(heard)}`);
+    const matching = heard.filter((w) => Math.abs(w.hz - expected) < expected * 0.05);
+    assert.ok(matching.length >= 6, `expected the ${expected} Hz tone of the first track, heard ${heard.map((w) => Math.round(w.hz)).join(', ')} Hz`);
+  });
+
+  it('resumes the saved queue, track and position from VS Code storage, paused', async () => {
+    const ext = await activateExtension();
+    await waitFor('a queue', () => ext.player.snapshot.queueLength > 0);
+    await ext.player.playAt(1);
+    await waitFor('playing the second track', () => ext.player.snapshot.state === 'playing' && ext.player.snapshot.queueIndex === 1);
+    const seek = await ext.player.seek(1_000);
+    assert.ok(seek.ok);
+    await ext.player.pause();
+    await ext.player.flush();
+    const saved = ext.player.snapshot;
+
+    // What a window reload does: a new player over the same storage, with a new engine process.
+    const engine = new EngineClient({ enginePath: repoPath('dist/engine.js'), sink: 'null' });
+    const store = new MementoStateStore(ext.context.workspaceState, ext.context.globalState);
+    const restored = new Player({ engine, store });
+    try {
+      const snapshot = restored.snapshot;
+      assert.equal(snapshot.state, 'paused');
+      assert.equal(snapshot.queueIndex, 1);
+      assert.deepEqual(restored.getQueue().map((i) => i.track.uri), ext.player.getQueue().map((i) => i.track.uri));
+      assert.ok(Math.abs(snapshot.positionMs - saved.positionMs) <= 50, `position ${snapshot.positionMs} vs saved ${saved.positionMs}`);
+      const play = await restored.play();
+      assert.ok(play.ok, play.ok ? '' : play.message);
+      await waitFor('the restored player to play on', () => restored.snapshot.state === 'playing' && restored.snapshot.positionMs >= saved.positionMs);
+    } finally {
+      restored.dispose();
+      engine.dispose();
+    }
+  });
+});
