@@ -1,0 +1,16 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+
+/**
+ * Writes a V8 heap snapshot of this process into `dir` (created if missing) and returns the
+ * file's path. Open it in Chrome DevTools (Memory tab → Load) and compare two snapshots to see
+ * what was retained in between. Synchronous and slow on purpose (V8 stops the world; a large
+ * heap takes seconds and about twice its size in memory): only on a user's request.
+ */
+export function writeHeapSnapshot(dir: string, label = 'host'): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = path.join(dir, `playhead-${label}-${process.pid}-${stamp}.heapsnapshot`);
+  return v8.writeHeapSnapshot(file);
+}
