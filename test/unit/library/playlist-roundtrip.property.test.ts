@@ -9,6 +9,7 @@ import { formatPls, parsePls } from '../../../src/library/playlists/pls';
 /** A file or folder name: any Unicode except separators and line breaks, trimmed, not empty. */
 const segment = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+  // eslint-disable-next-line no-control-regex -- NUL cannot be in a file name
   .map((s) => s.replace(/[/\\\r\n\u0000]/g, '_').trim())
   .filter((s) => s !== '' && s !== '.' && s !== '..');
 
