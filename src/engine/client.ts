@@ -40,6 +40,8 @@ export interface EngineClientOptions {
   readonly device?: string;
   /** Pause/resume fade in ms (engine default 12); 0 for a sample-exact pause. */
   readonly pauseFadeMs?: number;
+  /** Run the device at this rate and resample every track to it (devices stuck at one rate). */
+  readonly outputRate?: number;
   /** Release the output device after this long paused (engine default 10 s); reopened on play. */
   readonly releaseDeviceAfterPauseMs?: number;
   /** Added to the engine's environment (e.g. HOME for an ALSA capture config in tests). */
@@ -250,6 +252,7 @@ export class EngineClient extends Disposable implements AudioEngine {
       ...(this.options.sink !== undefined ? { sink: this.options.sink } : {}),
       ...(this.device !== undefined ? { device: this.device } : {}),
       ...(this.options.pauseFadeMs !== undefined ? { pauseFadeMs: this.options.pauseFadeMs } : {}),
+      ...(this.options.outputRate !== undefined ? { outputRate: this.options.outputRate } : {}),
       ...(this.options.releaseDeviceAfterPauseMs !== undefined ? { releaseDeviceAfterPauseMs: this.options.releaseDeviceAfterPauseMs } : {}),
     });
     const child = fork(enginePath, args, {

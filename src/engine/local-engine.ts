@@ -1,6 +1,7 @@
 import { Emitter } from '../base/event';
 import { Disposable, disposableInterval, toDisposable } from '../base/lifecycle';
 import { openDecoder } from '../decode/index';
+import { ResamplingDecoder } from '../decode/resample';
 import type { Decoder } from '../decode/types';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert';
@@ -35,6 +36,12 @@ export interface LocalEngineOptions {
    * Everything queued is silence by then, so nothing audible is lost.
    */
   readonly releaseDeviceAfterPauseMs?: number;
+  /**
+   * Run the device at this rate and resample every track to it (for devices that only take
+   * one rate). Unset: the device follows each track's rate, reopening between tracks that
+   * differ; it falls back to resampling only when the device refuses the track's rate.
+   */
+  readonly outputRate?: number;
 }
 
 const VOLUME_RAMP_MS = 15;
@@ -50,8 +57,10 @@ const FEED_SILENCE_AFTER_MS = 40;
 /** One opened track: its decoder and what the player was told about it. */
 interface Session {
   readonly id: number;
+  /** What the player is told: the file's own format. */
   readonly loaded: LoadedTrack;
-  readonly decoder: Decoder;
+  /** The decoder, wrapped in a resampler when the device runs at another rate. */
+  decoder: Decoder;
   /** Reached by gapless succession (fires onTrackStarted when heard). */
   readonly gapless: boolean;
 }
@@ -71,6 +80,14 @@ class Signal {
     resolve?.();
   }
 }
+
+/** Frames per second of what a session feeds the pipe (the device rate when resampled). */
+function rateOf(session: Session): number {
+  return session.decoder.format.sampleRate;
+}
+
+/** Rates tried, in order, when a device refuses a track's own rate. */
+const FALLBACK_RATES = [48_000, 44_100];
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -139,6 +156,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private idleTicks = 0;
   private lastReportedMs: number | undefined;
   private readonly releaseAfterPauseMs: number;
+  /** Every track is resampled to this rate (option, or the device refused native rates). */
+  private forcedRate: number | undefined;
   private pausedSince: number | undefined;
   /** The device was released during a long pause; reopen it in this format on play. */
   private parked: PcmFormat | undefined;
@@ -149,6 +168,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.deviceName = options.device || undefined;
     this.fadeMs = options.pauseFadeMs ?? 12;
     this.releaseAfterPauseMs = options.releaseDeviceAfterPauseMs ?? 10_000;
+    this.forcedRate = options.outputRate;
     this.openDecoder = options.openDecoder ?? defaultOpenDecoder;
     this.log = options.log ?? (() => undefined);
     this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
@@ -191,10 +211,12 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this._onError.fire({ trackId: track.id, kind: 'decode', message: describe(error), fatalForTrack: true });
       throw error;
     }
-    const startFrame = Math.round(((options.startMs ?? 0) * session.loaded.format.sampleRate) / 1000);
+    let startFrame = 0;
     try {
+      const sink = this.ensureSink(session.loaded.format);
+      this.resampleFor(session, sink.format.sampleRate);
+      startFrame = Math.round(((options.startMs ?? 0) * rateOf(session)) / 1000);
       if (startFrame > 0) await session.decoder.seek(startFrame);
-      this.ensureSink(session.loaded.format);
     } catch (error) {
       this.disposeSession(session);
       this.setState('idle');
@@ -255,7 +277,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
   async seek(positionMs: number): Promise<void> {
     const session = this.heard;
     if (!session) throw new Error('Nothing is loaded');
-    const format = session.loaded.format;
+    const format = session.decoder.format;
     let frame = Math.round((positionMs * format.sampleRate) / 1000);
     if (format.totalFrames !== undefined) frame = Math.min(frame, format.totalFrames);
     await this.stopDecoding();
@@ -291,6 +313,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this.disposeSession(session);
       return;
     }
+    if (this.forcedRate !== undefined) this.resampleFor(session, this.forcedRate);
     this.next = session;
   }
 
@@ -345,6 +368,13 @@ export class LocalEngine extends Disposable implements AudioEngine {
     const session: Session = { id: this.nextSessionId++, loaded: { track, format, durationMs }, decoder, gapless };
     this.sessions.set(session.id, session);
     return session;
+  }
+
+  /** Wrap the session's decoder in a resampler when the device runs at another rate. */
+  private resampleFor(session: Session, deviceRate: number): void {
+    if (rateOf(session) === deviceRate) return;
+    this.log('info', `resampling ${session.loaded.track.uri} from ${rateOf(session)} Hz to the device's ${deviceRate} Hz`);
+    session.decoder = new ResamplingDecoder(session.decoder, deviceRate);
   }
 
   private disposeSession(session: Session): void {
@@ -406,12 +436,12 @@ export class LocalEngine extends Disposable implements AudioEngine {
   // --- the sink and the output task -----------------------------------------------------------
 
   private framesFor(ms: number): number {
-    const rate = this.sink?.format.sampleRate ?? this.heard?.loaded.format.sampleRate ?? 44_100;
+    const rate = this.sink?.format.sampleRate ?? (this.heard ? rateOf(this.heard) : 44_100);
     return Math.round((ms * rate) / 1000);
   }
 
   private ensureSink(format: PcmFormat): AudioSink {
-    const wanted: PcmFormat = { sampleRate: format.sampleRate, channels: Math.min(2, Math.max(1, format.channels)) };
+    const wanted: PcmFormat = { sampleRate: this.forcedRate ?? format.sampleRate, channels: Math.min(2, Math.max(1, format.channels)) };
     if (this.sink && this.sink.format.sampleRate === wanted.sampleRate && this.sink.format.channels === wanted.channels) {
       return this.sink;
     }
@@ -421,10 +451,33 @@ export class LocalEngine extends Disposable implements AudioEngine {
     }
     this.sink = undefined;
     this.tracker.reset();
-    const sink = openSink(this.sinkSpec, wanted, this.deviceName, this.log);
-    this.log('info', `output: ${sink.name}, ${wanted.sampleRate} Hz, ${wanted.channels} ch, s16`);
+    let sink: AudioSink;
+    try {
+      sink = openSink(this.sinkSpec, wanted, this.deviceName, this.log);
+    } catch (error) {
+      // Some devices take only one or two rates: run at one of those and resample.
+      const fallback = this.openAtFallbackRate(wanted);
+      if (!fallback) throw error;
+      this.log('warn', `the device refused ${wanted.sampleRate} Hz (${describe(error)}); running it at ${fallback.format.sampleRate} Hz and resampling`);
+      this.forcedRate = fallback.format.sampleRate;
+      sink = fallback;
+    }
+    this.log('info', `output: ${sink.name}, ${sink.format.sampleRate} Hz, ${sink.format.channels} ch, s16`);
     this.sink = sink;
     return sink;
+  }
+
+  private openAtFallbackRate(wanted: PcmFormat): AudioSink | undefined {
+    if (this.sinkSpec.kind === 'wav' || this.sinkSpec.kind === 'null') return undefined;
+    for (const sampleRate of FALLBACK_RATES) {
+      if (sampleRate === wanted.sampleRate) continue;
+      try {
+        return openSink(this.sinkSpec, { ...wanted, sampleRate }, this.deviceName, this.log);
+      } catch {
+        // try the next
+      }
+    }
+    return undefined;
   }
 
   private async closeSink(): Promise<void> {
@@ -499,7 +552,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
         this.pipe.take(Number.MAX_SAFE_INTEGER);
         continue;
       }
-      const format = session.loaded.format;
+      const format = session.decoder.format;
       if (format.sampleRate !== sink.format.sampleRate || Math.min(2, format.channels) !== sink.format.channels) {
         // A track in another format follows: let the device play out, then reopen it.
         await this.waitUntilConsumed(sink, sink.writtenFrames);
@@ -641,7 +694,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
 
   private currentPositionMs(): number | undefined {
     const position = this.heardPosition();
-    return position ? (position.trackFrame * 1000) / position.session.loaded.format.sampleRate : undefined;
+    return position ? (position.trackFrame * 1000) / rateOf(position.session) : undefined;
   }
 
   private reportPosition(): void {
@@ -657,7 +710,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       if (previous && previous !== session && previous !== this.decoding) this.disposeSession(previous);
       if (session.gapless) this._onTrackStarted.fire(session.loaded);
     }
-    this.lastReportedMs = (position.trackFrame * 1000) / session.loaded.format.sampleRate;
+    this.lastReportedMs = (position.trackFrame * 1000) / rateOf(session);
     this._onPosition.fire({
       trackId: session.loaded.track.id,
       positionMs: this.lastReportedMs,

@@ -28,6 +28,7 @@ function main(): void {
     ...(options.sink !== undefined ? { sink: options.sink } : {}),
     ...(options.device !== undefined ? { device: options.device } : {}),
     ...(options.pauseFadeMs !== undefined ? { pauseFadeMs: options.pauseFadeMs } : {}),
+    ...(options.outputRate !== undefined ? { outputRate: options.outputRate } : {}),
     ...(options.releaseDeviceAfterPauseMs !== undefined ? { releaseDeviceAfterPauseMs: options.releaseDeviceAfterPauseMs } : {}),
     log: (level, message) => emit({ type: 'log', level, message }),
   });

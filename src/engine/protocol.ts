@@ -245,6 +245,8 @@ export interface EngineProcessOptions {
   readonly pauseFadeMs?: number;
   /** Close a device that needs feeding after this long paused (ms); reopened on play. */
   readonly releaseDeviceAfterPauseMs?: number;
+  /** Run the device at this rate and resample every track to it. */
+  readonly outputRate?: number;
 }
 
 export function engineArgv(options: EngineProcessOptions): string[] {
@@ -252,12 +254,13 @@ export function engineArgv(options: EngineProcessOptions): string[] {
   if (options.sink !== undefined) argv.push(`--sink=${options.sink}`);
   if (options.device !== undefined) argv.push(`--device=${options.device}`);
   if (options.pauseFadeMs !== undefined) argv.push(`--pause-fade-ms=${options.pauseFadeMs}`);
+  if (options.outputRate !== undefined) argv.push(`--output-rate=${options.outputRate}`);
   if (options.releaseDeviceAfterPauseMs !== undefined) argv.push(`--release-device-after-pause-ms=${options.releaseDeviceAfterPauseMs}`);
   return argv;
 }
 
 export function parseEngineArgv(argv: readonly string[]): EngineProcessOptions {
-  const options: { sink?: string; device?: string; pauseFadeMs?: number; releaseDeviceAfterPauseMs?: number } = {};
+  const options: { sink?: string; device?: string; pauseFadeMs?: number; releaseDeviceAfterPauseMs?: number; outputRate?: number } = {};
   for (const arg of argv) {
     const eq = arg.indexOf('=');
     const key = eq < 0 ? arg : arg.slice(0, eq);
@@ -265,6 +268,7 @@ export function parseEngineArgv(argv: readonly string[]): EngineProcessOptions {
     if (key === '--sink') options.sink = value;
     else if (key === '--device') options.device = value;
     else if (key === '--pause-fade-ms' && Number.isFinite(Number(value))) options.pauseFadeMs = Number(value);
+    else if (key === '--output-rate' && Number(value) > 0) options.outputRate = Number(value);
     else if (key === '--release-device-after-pause-ms' && Number.isFinite(Number(value))) options.releaseDeviceAfterPauseMs = Number(value);
   }
   return options;

@@ -150,6 +150,34 @@ describe('engine: LocalEngine with the wav and null sinks', () => {
     }
   });
 
+  it('outputRate: resamples to a fixed device rate, pitch and length kept, position in track time', async () => {
+    const frames = 44_100;
+    const sine = new Int16Array(frames * 2);
+    for (let i = 0; i < frames; i++) sine[i * 2] = sine[i * 2 + 1] = Math.round(16000 * Math.sin((2 * Math.PI * 1000 * i) / 44_100));
+    const source = path.join(dir, 'sine-1k.wav');
+    writeWavS16(source, sine, 44_100, 2);
+    const out = path.join(dir, 'resampled.wav');
+    const engine = new LocalEngine({ sink: `wav:${out}`, outputRate: 48_000, pauseFadeMs: 0 });
+    let lastMs = 0;
+    engine.onPosition((r) => (lastMs = r.positionMs));
+    try {
+      const ended = once(engine.onTrackEnded);
+      const loaded = await engine.load({ id: 'r', uri: source }, { autoplay: true });
+      assert.equal(loaded.format.sampleRate, 44_100, 'the player is told the file format');
+      await ended;
+    } finally {
+      engine.dispose();
+    }
+    const written = readWavS16(out);
+    assert.equal(written.sampleRate, 48_000);
+    const outFrames = written.pcm.length / 2;
+    assert.ok(Math.abs(outFrames - 48_000) <= 2, `${outFrames} frames`);
+    let crossings = 0;
+    for (let i = 1; i < outFrames; i++) if ((written.pcm[(i - 1) * 2]! < 0) !== (written.pcm[i * 2]! < 0)) crossings++;
+    assert.ok(Math.abs(crossings - 2000) <= 4, `${crossings} zero crossings in 1 s (1 kHz)`);
+    assert.ok(Math.abs(lastMs - 1000) <= 1, `last position ${lastMs} ms`);
+  });
+
   it('null sink: plays in real time and reports the position at least 10 times a second', async () => {
     const source = path.join(dir, 'one-second.wav');
     writeWavS16(source, counterPcm(0, 44_100), 44_100, 2);
