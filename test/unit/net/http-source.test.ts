@@ -2,17 +2,8 @@ import * as assert from 'node:assert/strict';
 import { NetError } from '../../../src/net/errors';
 import { openHttpSource, type HttpSourceOptions } from '../../../src/net/http-source';
 import type { BufferingState, NetworkSource } from '../../../src/net/types';
-import { TestServer, readAll, serveBytes, testBytes } from './server';
+import { TestServer, fast, readAll, serveBytes, testBytes } from './server';
 
-/** Short timeouts and an empty environment (no proxy variables of the machine apply). */
-export const fast: HttpSourceOptions = {
-  connectTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  stallTimeoutMs: 3000,
-  starvedAfterMs: 50,
-  retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 50, maxTotalMs: 3000 },
-  env: {},
-};
 
 async function rejectsWith(promise: Promise<unknown>, reason: string): Promise<NetError> {
   try {

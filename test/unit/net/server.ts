@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HttpSourceOptions } from '../../../src/net/http-source';
 
 /**
  * A local HTTP server for the network tests, on 127.0.0.1 only (nothing else is ever
@@ -152,3 +153,13 @@ export async function readAll(source: { read(offset: number, length: number): Pr
   }
   return Buffer.concat(parts);
 }
+
+/** Short timeouts and an empty environment (no proxy variables of the machine apply). */
+export const fast: HttpSourceOptions = {
+  connectTimeoutMs: 2000,
+  idleTimeoutMs: 2000,
+  stallTimeoutMs: 3000,
+  starvedAfterMs: 50,
+  retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 50, maxTotalMs: 3000 },
+  env: {},
+};
