@@ -180,6 +180,7 @@ describe('net/http-source', () => {
             dropped = true;
             return 'drop';
           }
+          return undefined;
         },
       }),
     );
