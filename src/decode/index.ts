@@ -5,15 +5,22 @@ import { FlacDecoder } from './flac/decoder';
 import { Mp3Decoder } from './mp3/decoder';
 import { Mp4Decoder } from './mp4/decoder';
 import { OggDecoder } from './ogg/decoder';
+import { ResamplingDecoder } from './resample';
 import { WavDecoder } from './wav/decoder';
 
 export * from './types';
 export { FileByteSource, MemoryByteSource } from './byte-source';
 export { sniffContainer, type ContainerKind } from './sniff';
+export { Resampler, ResamplingDecoder } from './resample';
 
 export interface OpenDecoderOptions {
   /** Use this container instead of sniffing (rarely needed; sniffing handles mislabelled files). */
   readonly container?: ContainerKind;
+  /**
+   * Deliver PCM at this rate (the device's), resampling when the track differs. The format
+   * then reports this rate and totalFrames at this rate; seek() takes frames at this rate.
+   */
+  readonly sampleRate?: number;
 }
 
 type Opener = (source: ByteSource) => Promise<Decoder>;
@@ -27,7 +34,7 @@ const openers: Partial<Record<ContainerKind, Opener>> = {
   mp4: (s) => Mp4Decoder.open(s),
 };
 
-/** Registered lazily by format modules so that importing index stays cheap. */
+/** Add or replace a container opener (e.g. a later HTTP-stream or ALAC module). The wasm codecs themselves load lazily, on first open. */
 export function registerOpener(kind: ContainerKind, opener: Opener): void {
   openers[kind] = opener;
 }
@@ -44,7 +51,14 @@ export async function openDecoder(source: ByteSource | string, options: OpenDeco
     const kind = options.container ?? (await detectContainer(bytes));
     const opener = openers[kind];
     if (!opener) throw new DecodeError('unsupported', `${bytes.uri}: ${codecOf(kind)} decoding is not available`);
-    return await opener(bytes);
+    const decoder = await opener(bytes);
+    if (options.sampleRate === undefined || options.sampleRate === decoder.format.sampleRate) return decoder;
+    try {
+      return new ResamplingDecoder(decoder, options.sampleRate);
+    } catch (error) {
+      decoder.dispose();
+      throw new DecodeError('unsupported', `${bytes.uri}: cannot resample ${decoder.format.sampleRate} Hz to ${options.sampleRate} Hz: ${(error as Error).message}`);
+    }
   } catch (error) {
     bytes.dispose();
     if (error instanceof DecodeError) throw error;
