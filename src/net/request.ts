@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { NetError } from './errors';
@@ -96,7 +97,9 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
         socket.destroy();
         return fail(new NetError('proxy', `${url.href}: the proxy ${proxy.host} refused the tunnel (HTTP ${answer.statusCode})`));
       }
-      const secure = tls.connect({ socket, servername: url.hostname, rejectUnauthorized: init.strictSSL !== false });
+      // SNI carries host names only (RFC 6066); the certificate is still checked against an IP.
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const secure = tls.connect({ socket, host, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: init.strictSSL !== false });
       start(https.request(url, { headers, createConnection: () => secure }));
     });
     connect.end();
