@@ -21,11 +21,12 @@ export class BlockFileTokenizer extends AbstractTokenizer {
 
   private constructor(
     private readonly fd: number,
-    filePath: string,
+    filePath: string | undefined,
     size: number,
   ) {
     super();
-    this.fileInfo = { path: filePath, size };
+    // Without a path, music-metadata picks its parser from the content instead of the name.
+    this.fileInfo = filePath === undefined ? { size } : { path: filePath, size };
   }
 
   /**
@@ -33,11 +34,11 @@ export class BlockFileTokenizer extends AbstractTokenizer {
    * Raw descriptors and the callback API rather than fs.promises' FileHandle: each
    * FileHandle call costs noticeably more main-thread time, and a scan makes four per file.
    */
-  static async open(filePath: string, knownSize?: number): Promise<BlockFileTokenizer> {
+  static async open(filePath: string, knownSize?: number, options: { identifyByContent?: boolean } = {}): Promise<BlockFileTokenizer> {
     const fd = await new Promise<number>((resolve, reject) => open(filePath, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
     try {
       const size = knownSize ?? (await new Promise<number>((resolve, reject) => fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats.size)))));
-      return new BlockFileTokenizer(fd, filePath, size);
+      return new BlockFileTokenizer(fd, options.identifyByContent ? undefined : filePath, size);
     } catch (error) {
       close(fd, () => undefined);
       throw error;

@@ -15,8 +15,8 @@ export interface PathGuess {
   readonly discNumber?: number;
 }
 
-const DISC_TRACK = /^(\d{1,2})-(\d{1,3})\s+(.+)$/;
-const TRACK_THEN_REST = /^(\d{1,3})(?:\s*[-.)_]\s*|\s+)(.+)$/;
+const DISC_TRACK = /^(\d{1,2})-(\d{1,3})\s+(.+)$/s;
+const TRACK_THEN_REST = /^(\d{1,3})(?:\s*[-.)_]\s*|\s+)(.+)$/s;
 const DISC_FOLDER = /^(?:cd|disc|disk)\s*[-_]?\s*(\d{1,2})$/i;
 
 export function guessFromPath(filePath: string): PathGuess {

@@ -30,7 +30,7 @@ export function globToRegExp(pattern: string, options: GlobOptions = {}): RegExp
   if (source.startsWith('/')) source = source.slice(1);
   const body = translate(source);
   const prefix = anchored ? '^' : '^(?:.*/)?';
-  return new RegExp(`${prefix}${body}$`, options.caseInsensitive ? 'iu' : 'u');
+  return new RegExp(`${prefix}${body}$`, options.caseInsensitive ? 'isu' : 'su');
 }
 
 /** One matcher for a list of patterns; empty patterns and `#` comments are ignored. */

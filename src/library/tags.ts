@@ -30,7 +30,7 @@ export function createTagReader(options: TagReaderOptions = {}): TagReader {
   return async (filePath, known) => {
     // `duration: false`: MP3 (Xing/CBR), FLAC, WAV and MP4 give it from headers; Ogg would
     // need a read of the whole file, which a library scan cannot afford.
-    const metadata = await parseTags(filePath, { skipCovers, duration: false }, known?.size);
+    const metadata = await parseTagsTrustingContent(filePath, { skipCovers, duration: false }, known?.size);
     const tags = tagsFromMetadata(metadata);
     if (!skipCovers) return tags;
     const { hasCover: _unknown, ...rest } = tags;
@@ -45,13 +45,39 @@ export const readTags: TagReader = createTagReader();
  * music-metadata's parseFile, but through a block-reading tokenizer: the same parsers, far
  * fewer file reads (see block-file-tokenizer.ts).
  */
-export async function parseTags(filePath: string, options: IOptions, knownSize?: number): Promise<IAudioMetadata> {
-  const tokenizer = await BlockFileTokenizer.open(filePath, knownSize);
+export async function parseTags(filePath: string, options: IOptions, knownSize?: number, identifyByContent = false): Promise<IAudioMetadata> {
+  const tokenizer = await BlockFileTokenizer.open(filePath, knownSize, { identifyByContent });
   try {
     return await parseFromTokenizer(tokenizer, options);
   } finally {
     await tokenizer.close();
   }
+}
+
+/**
+ * music-metadata chooses its parser by file extension. A file with the wrong extension (an
+ * Ogg file named .mp3) then fails, or "parses" as nothing (no tags, no duration). In those
+ * cases only, parse again letting the content decide (as the decoder does: magic bytes win).
+ */
+async function parseTagsTrustingContent(filePath: string, options: IOptions, knownSize?: number): Promise<IAudioMetadata> {
+  let byName: IAudioMetadata;
+  try {
+    byName = await parseTags(filePath, options, knownSize);
+  } catch (error) {
+    try {
+      return await parseTags(filePath, options, knownSize, true);
+    } catch {
+      throw error; // the first reason is the one that names the expected format
+    }
+  }
+  if (byName.format.duration !== undefined || Object.keys(byName.native).length > 0) return byName;
+  try {
+    const byContent = await parseTags(filePath, options, knownSize, true);
+    if (byContent.format.duration !== undefined || Object.keys(byContent.native).length > 0) return byContent;
+  } catch {
+    // Keep what the extension's parser found.
+  }
+  return byName;
 }
 
 export function tagsFromMetadata(metadata: IAudioMetadata): TrackTags {

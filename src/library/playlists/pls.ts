@@ -18,7 +18,8 @@ export function parsePls(text: string, playlistDir: string): PlaylistEntry[] {
   const byIndex = new Map<number, { file?: string; title?: string; length?: number }>();
   for (const rawLine of text.split(/\r\n|\n|\r/)) {
     const line = rawLine.trim();
-    const match = /^(file|title|length)(\d+)\s*=(.*)$/i.exec(line);
+    // `s`: a title may contain U+2028/U+2029, which `.` would not match otherwise.
+    const match = /^(file|title|length)(\d+)\s*=(.*)$/is.exec(line);
     if (!match) continue;
     const index = Number(match[2]);
     const value = match[3]!.trim();

@@ -50,6 +50,9 @@ describe('library: the shared media fixtures', () => {
       assert.equal(skipped.get(name)?.kind, 'unreadable-file', name);
     }
     assert.equal(skipped.get('manifest.json')?.kind, 'unsupported');
+    // An Ogg file named .mp3: its content decides, as in the decoder.
+    const mislabelled = result.tracks.find((t) => path.basename(t.path) === 'mislabelled-ogg.mp3');
+    if (mislabelled) assert.match(mislabelled.tags.codec ?? '', /vorbis/i);
   });
 
   it('parses every fixture exactly as music-metadata parseFile does (block tokenizer is transparent)', async () => {

@@ -39,7 +39,7 @@ describe('library/playlists: round trips (property)', () => {
           if (entry.path) assert.ok(!path.isAbsolute(entry.location), 'paths are written relative');
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -48,7 +48,7 @@ describe('library/playlists: round trips (property)', () => {
       fc.property(fc.array(fc.oneof(fileEntry, urlEntry), { maxLength: 20 }), (entries) => {
         assert.deepEqual(parsePls(formatPls(entries), playlistDir), entries);
       }),
-      { numRuns: 200 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -67,6 +67,11 @@ describe('library/playlists: files', () => {
       { location: '/abs/b.flac', path: path.resolve('/abs/b.flac') },
     ]);
     assert.deepEqual(parsePls(formatPls(entries), dir), entries);
+    // Found by the property test: U+2028 is not a line break for M3U/PLS, but `.` in a
+    // RegExp would not match it.
+    const odd = [{ location: 'a.mp3', path: path.resolve(dir, 'a.mp3'), title: 'line\u2028separator' }];
+    assert.deepEqual(parsePls(formatPls(odd), dir), odd);
+    assert.deepEqual(parseM3u(formatM3u(odd), dir), odd);
   });
 
   it('keeps one entry per line even when a title contains line breaks', () => {

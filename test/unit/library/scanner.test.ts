@@ -367,3 +367,25 @@ describe('library/scanner: createScanFilter (for watcher events)', () => {
     assert.equal(createScanFilter(root, { includeHidden: true })(path.join(root, '.hidden', 'b.mp3')), true);
   });
 });
+
+describe('library/tags: files with the wrong extension', () => {
+  const tmp = useTempDir();
+
+  it('lets the content decide when the extension names the wrong format', async () => {
+    writeTree(tmp.path, {
+      'really-flac.mp3': flacFile({ title: 'Flac inside', artist: 'Ä' }, { seconds: 2 }),
+      'really-mp3.flac': mp3File({ title: 'MP3 inside' }),
+      'really-wav.ogg': wavFile({ title: 'WAV inside' }),
+    });
+    const result = await scanLibrary(tmp.path);
+    assert.deepEqual(result.skipped, []);
+    assert.deepEqual(
+      result.tracks.map((t) => [path.basename(t.path), t.tags.title, t.tags.codec]),
+      [
+        ['really-flac.mp3', 'Flac inside', 'FLAC'],
+        ['really-mp3.flac', 'MP3 inside', 'MPEG 1 Layer 3'],
+        ['really-wav.ogg', 'WAV inside', 'PCM'],
+      ],
+    );
+  });
+});
