@@ -1,5 +1,6 @@
 import { Emitter, Event } from '../base/event';
 import { Disposable } from '../base/lifecycle';
+import { resources } from '../diagnostics/resource-tracker';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from '../engine/api';
 import { EngineRefs } from './engine-refs';
 import { Favorites, HistoryEntry, PlayHistory } from './history';
@@ -119,6 +120,7 @@ export class Player extends Disposable {
 
   constructor(options: PlayerOptions) {
     super();
+    this._register(resources.track('owner', 'Player'));
     this.engine = options.engine;
     this.store = options.store;
     this.log = options.log ?? ((message) => console.warn(`[playhead] ${message}`));

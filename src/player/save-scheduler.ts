@@ -1,11 +1,13 @@
-import { Disposable, disposableTimeout, IDisposable, MutableDisposable } from '../base/lifecycle';
+import { Disposable, IDisposable, MutableDisposable } from '../base/lifecycle';
+import { trackedTimers } from '../diagnostics/tracked';
 
 /** Timers as a dependency, so tests can run time by hand. */
 export interface TimerHost {
   setTimeout(fn: () => void, ms: number): IDisposable;
 }
 
-export const realTimers: TimerHost = { setTimeout: disposableTimeout };
+/** Real timers, counted as live 'timer' resources of the SaveScheduler (see src/diagnostics). */
+export const realTimers: TimerHost = trackedTimers('SaveScheduler');
 
 /**
  * Decides when to write, not what: the owner marks keys dirty with how long the change may wait,

@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import { runSoak } from '../../../scripts/soak';
+
+describe('Soak (scaled down)', () => {
+  it('100 track changes, 1,000 seeks and 10 panel cycles leave every count where it started', async function () {
+    this.timeout(120_000);
+    const result = await runSoak({ trackChanges: 100, seeks: 1_000, panelCycles: 10 });
+    assert.deepEqual(result.done, { ...result.done, trackChanges: 100, seeks: 1_000, panelCycles: 10 });
+    assert.ok(result.done.messagesToPanels > 0, 'the panels received view messages');
+    assert.deepEqual(result.countsEnd.tracked, result.countsStart.tracked);
+    assert.equal(result.countsEnd.listeners, result.countsStart.listeners);
+    assert.deepEqual(result.countsEnd.handles, result.countsStart.handles);
+    assert.ok((result.countsStart.tracked.decoder ?? 0) > 0, 'the engine\'s decoders are counted while a track is loaded');
+    assert.deepEqual(result.countsAfterDispose.tracked, result.countsBefore.tracked);
+    assert.deepEqual(result.failures, []);
+  });
+
+  it('catches a panel that never unsubscribes', async function () {
+    this.timeout(60_000);
+    const result = await runSoak({ trackChanges: 5, seeks: 50, panelCycles: 5, injectListenerLeak: true });
+    assert.equal(result.countsEnd.listeners - result.countsStart.listeners, 5, 'one leaked listener per panel cycle');
+    assert.ok(result.failures.some((f) => f.startsWith("listeners on the player's emitters")), result.failures.join('\n'));
+  });
+});
