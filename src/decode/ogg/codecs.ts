@@ -47,19 +47,33 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
   const sampleRate = new DataView(ident.buffer, ident.byteOffset).getUint32(12, true);
   if (!channels || !sampleRate) throw new DecodeError('corrupt', `${uri}: invalid Vorbis identification header`);
   const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
-  const outer = new OggVorbisDecoder() as unknown as { _decoder: VorbisInner; ready: Promise<void> };
-  await outer.ready;
-  const inner = outer._decoder;
-  if (!inner || typeof inner.decodePackets !== 'function') {
-    throw new DecodeError('unsupported', `${uri}: this @wasm-audio-decoders/ogg-vorbis version lacks the packet decoder`);
-  }
-  const setup = () => {
+  const create = async (): Promise<VorbisInner> => {
+    const outer = new OggVorbisDecoder() as unknown as { _decoder: VorbisInner; ready: Promise<void> };
+    await outer.ready;
+    const inner = outer._decoder;
+    if (!inner || typeof inner.decodePackets !== 'function') {
+      throw new DecodeError('unsupported', `${uri}: this @wasm-audio-decoders/ogg-vorbis version lacks the packet decoder`);
+    }
+    setup(inner);
+    return inner;
+  };
+  const setup = (inner: VorbisInner) => {
     // The comment header is not needed for decoding (the library substitutes an empty one).
     inner.sendSetupHeader(headers[0]!);
     inner.sendSetupHeader(headers[2]!);
     inner.initDsp();
   };
-  setup();
+  /** Reset (a fresh wasm instance, ~3-4 ms) and set up again, off the seek's critical path. */
+  const recycle = (inner: VorbisInner): Promise<VorbisInner | undefined> =>
+    inner.reset().then(
+      () => (setup(inner), inner),
+      () => undefined,
+    );
+  let current = await create();
+  // libvorbis cannot restart mid-stream without a new instance; keep a ready spare so a
+  // seek swaps instances instead of waiting for a reset. Created on the first seek.
+  let spare: Promise<VorbisInner | undefined> | undefined;
+  let freed = false;
   return {
     codec: 'vorbis',
     sampleRate,
@@ -68,11 +82,24 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
     // Vorbis output is exact from the second packet after a restart: start one page early.
     preroll: 0,
     async restart() {
-      await inner.reset();
-      setup();
+      const old = current;
+      const ready = spare ? await spare : undefined;
+      if (ready) {
+        current = ready;
+        spare = recycle(old);
+      } else {
+        await old.reset();
+        setup(old);
+        spare = create().catch(() => undefined);
+      }
     },
-    decode: (packets) => inner.decodePackets(packets),
-    free: () => inner.free(),
+    decode: (packets) => current.decodePackets(packets),
+    free() {
+      if (freed) return;
+      freed = true;
+      current.free();
+      void spare?.then((s) => s?.free());
+    },
   };
 }
 
