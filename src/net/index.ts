@@ -7,6 +7,7 @@ export { HttpCache, type HttpCacheOptions, type CacheMeta } from './http-cache';
 export { HttpByteSource, openHttpSource, type HttpSourceOptions } from './http-source';
 export { parseStreamTitle } from './icy';
 export { resolveProxy, type ProxySettings } from './proxy';
+export { fetchRemotePlaylist, looksLikePlaylistUrl } from './remote-playlist';
 export { sniffFormat, type FormatHint } from './sniff';
 export type { BufferingState, NetworkSource } from './types';
 
