@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import { userConfigDir } from '../base/config-dir';
+import { JsonFileStore } from '../base/json-file-store';
+import type { EngineError } from '../engine/api';
+import type { EngineClient } from '../engine/client';
+import { Player } from '../player';
+import type { CliIO } from './command';
+import { createCliEngine } from './engine-setup';
+import { CliEngineView } from './cli-engine-view';
+
+export interface PlayerSessionOptions {
+  readonly sink: string;
+  readonly device?: string | undefined;
+  readonly io: CliIO;
+  readonly verbose?: boolean;
+  /** Start the first track this far in (`play --start`). */
+  readonly startMs?: number;
+}
+
+/** How long shutting down may wait for the engine before giving up on it. */
+const shutdownBudgetMs = 3000;
+
+/**
+ * The engine process, the player and the state file of one CLI run, opened together and
+ * closed in the right order: stop (so a WAV output gets its final header), let the engine
+ * finish, save the state, then end the engine process.
+ */
+export class PlayerSession {
+  private closed = false;
+
+  private constructor(
+    readonly engine: EngineClient,
+    readonly player: Player,
+    private readonly store: JsonFileStore,
+    private readonly firstOutputError: () => EngineError | undefined,
+  ) {}
+
+  /** The first output error (device or file could not be opened): exit code noOutput. */
+  get outputError(): EngineError | undefined {
+    return this.firstOutputError();
+  }
+
+  static async open(options: PlayerSessionOptions): Promise<PlayerSession> {
+    const { io } = options;
+    const store = await JsonFileStore.open(path.join(userConfigDir('playhead'), 'state.json'), {
+      log: (message) => io.stderr.write(`playhead: ${message}\n`),
+    });
+    const engine = createCliEngine(options);
+    try {
+      await engine.start();
+    } catch (error) {
+      engine.dispose();
+      store.dispose();
+      throw new Error(`could not start the audio engine: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    // Subscribed before the player, so the output error is known when the player reacts to it.
+    let outputError: EngineError | undefined;
+    engine.onError((error) => {
+      if (error.kind === 'output') outputError ??= error;
+    });
+    const player = new Player({
+      engine: new CliEngineView(engine, {
+        ...(options.startMs !== undefined ? { firstStartMs: options.startMs } : {}),
+        holdUntilPreload: options.sink.startsWith('wav:'),
+      }),
+      store,
+      log: (message) => {
+        if (options.verbose) io.stderr.write(`playhead: player: ${message}\n`);
+      },
+    });
+    return new PlayerSession(engine, player, store, () => outputError);
+  }
+
+  /** Stops playback, saves the state and shuts the engine process down. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.player.state !== 'stopped') await withTimeout(this.player.stop(), shutdownBudgetMs);
+      await withTimeout(this.player.whenEngineIdle(), shutdownBudgetMs);
+      await withTimeout(this.player.flush(), shutdownBudgetMs);
+    } finally {
+      this.player.dispose();
+      this.engine.dispose();
+      await withTimeout(this.store.flush(), shutdownBudgetMs);
+      this.store.dispose();
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
