@@ -135,6 +135,38 @@ async function firstPcm(enginePath: string, file: string, sink: string, env?: No
   });
 }
 
+async function seekLatency(enginePath: string, file: string, label: string, sink: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  progress(`seek to first PCM: ${label}, ${sink}`);
+  let resolveFirst: ((ms: number) => void) | undefined;
+  const client = newClient(enginePath, { sink, ...(env ? { env } : {}) }, (message) => {
+    const match = /first PCM ([\d.]+) ms after seek/.exec(message);
+    if (match && resolveFirst) resolveFirst(Number(match[1]));
+  });
+  const samples: number[] = [];
+  try {
+    await client.start();
+    await client.load({ id: 'seek', uri: file }, { autoplay: true });
+    await sleep(500);
+    for (let i = 0; i < 7; i++) {
+      const first = new Promise<number>((resolve) => (resolveFirst = resolve));
+      await client.seek(20_000 + i * 17_000);
+      samples.push(await first);
+      await sleep(300);
+    }
+  } finally {
+    client.dispose();
+  }
+  const value = median(samples);
+  progress(`  ${samples.map((v) => v.toFixed(1)).join(', ')} ms`);
+  reportFigure({
+    group: 'engine',
+    name: `seek to first PCM written (${label}, ${sink === 'null' ? 'null sink' : 'naudiodon'})`,
+    value: round(value),
+    unit: 'ms',
+    note: 'median of 7 seeks while playing (flush, decoder seek, first write); heard after the device queue (~95 ms naudiodon, ~100 ms null)',
+  });
+}
+
 async function rssWhilePlaying(enginePath: string, file: string, durationMs: number): Promise<number> {
   const client = newClient(enginePath, { sink: 'null' });
   let peak = 0;
@@ -163,6 +195,9 @@ async function main(): Promise<void> {
   const mp3 = generate('engine-3min.mp3', 180, 'mp3');
   const flac = generate('engine-3min.flac', 180, 'flac');
   const flac2h = generate('engine-2h.flac', 7200, 'flac', true);
+  // The same recipe as the 2-hour file, so the RSS comparison differs in length only (FLAC
+  // frame sizes, and with them the decoder's buffers, depend on the content).
+  const flac3mTones = generate('engine-3min-tones.flac', 180, 'flac', true);
   progress('bundling the engine');
   const bundle = buildEngineBundle();
   // Find naudiodon from the temporary bundle folder.
@@ -179,8 +214,11 @@ async function main(): Promise<void> {
       capture.dispose();
     }
 
+    await seekLatency(bundle.enginePath, flac, 'FLAC', 'null');
+    await seekLatency(bundle.enginePath, mp3, 'MP3', 'null');
+
     progress('RSS while playing and seeking: 3-minute FLAC, then 2-hour FLAC');
-    const short = await rssWhilePlaying(bundle.enginePath, flac, 180_000);
+    const short = await rssWhilePlaying(bundle.enginePath, flac3mTones, 180_000);
     const long = await rssWhilePlaying(bundle.enginePath, flac2h, 7_200_000);
     const mb = (bytes: number) => bytes / 1024 / 1024;
     for (const [name, bytes] of [['3-minute', short], ['2-hour', long]] as const) {

@@ -159,6 +159,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
   /** Every track is resampled to this rate (option, or the device refused native rates). */
   private forcedRate: number | undefined;
   private pausedSince: number | undefined;
+  private seekStartedAt: number | undefined;
   /** The device was released during a long pause; reopen it in this format on play. */
   private parked: PcmFormat | undefined;
 
@@ -291,6 +292,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.decoding = session;
     this.endAt = undefined;
     this.override = { sessionId: session.id, trackFrame: frame, untilDevice: Number.POSITIVE_INFINITY };
+    this.seekStartedAt = performance.now();
     this.startProducer(session, this.pipe.flush());
     if (this._state === 'idle') this.setState('paused');
     this.wake.notify();
@@ -570,7 +572,13 @@ export class LocalEngine extends Disposable implements AudioEngine {
       const pcm = interleaveS16(piece.channels, sink.format.channels, this.gain);
       if (this.fadeOutPending && this.fade.isSteady) this.fadeOutPending = false;
       const deviceStart = sink.writtenFrames;
-      if (this.override && this.override.untilDevice === Number.POSITIVE_INFINITY) this.override = { ...this.override, untilDevice: deviceStart };
+      if (this.override && this.override.untilDevice === Number.POSITIVE_INFINITY) {
+        this.override = { ...this.override, untilDevice: deviceStart };
+        if (this.seekStartedAt !== undefined) {
+          this.log('debug', `first PCM ${(performance.now() - this.seekStartedAt).toFixed(1)} ms after seek`);
+          this.seekStartedAt = undefined;
+        }
+      }
       this.tracker.append({ deviceStart, frames: pieceFrames, sessionId: piece.sessionId, trackFrame: piece.frame, silent: false });
       await sink.write(pcm);
       await this.yieldNow();
