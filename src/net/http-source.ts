@@ -16,6 +16,8 @@ import { CachedNetworkSource } from './cached-source';
 export interface HttpSourceOptions extends ProxySettings {
   /** Until response headers arrive (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** openHttpSource gives up after this long in all, retries included (default 20 s). */
+  readonly openTimeoutMs?: number;
   /** A connection that delivers nothing this long while we want data is dropped and retried (default 8 s). */
   readonly idleTimeoutMs?: number;
   /** A read that sees no new byte this long fails with a 'stalled' NetError (default 15 s). */
@@ -135,10 +137,12 @@ export async function openHttpSource(uri: string, options: HttpSourceOptions = {
     if (hit?.meta.lastModified) validators['If-Modified-Since'] = hit.meta.lastModified;
   }
   const budget = new RetryBudget(settings.retry);
+  // Retries times connect timeouts could add up to minutes on a black-holed host: one deadline bounds it all.
+  const deadline = Date.now() + (options.openTimeoutMs ?? 20_000);
   for (;;) {
     const init: RequestInit = {
       ...options,
-      connectTimeoutMs: settings.connectTimeoutMs,
+      connectTimeoutMs: Math.max(1, Math.min(settings.connectTimeoutMs, deadline - Date.now())),
       // Range on the first request too: a 206 tells us seeking works, and its Content-Range the size.
       headers: { 'Accept-Encoding': 'identity', Range: 'bytes=0-', 'Icy-MetaData': '1', ...validators, ...options.headers },
     };
@@ -156,7 +160,7 @@ export async function openHttpSource(uri: string, options: HttpSourceOptions = {
     } catch (error) {
       if (!isRetryable(error)) throw error;
       const delay = budget.nextDelay();
-      if (delay === undefined) throw gaveUp(error as NetError, budget.retries);
+      if (delay === undefined || Date.now() + delay >= deadline) throw gaveUp(error as NetError, budget.retries);
       if (options.signal && !(await cancellableDelay(delay, options.signal))) throw new NetError('closed', `${uri}: cancelled`);
       if (!options.signal) await new Promise((r) => setTimeout(r, delay));
     }

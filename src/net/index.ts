@@ -7,6 +7,7 @@ export { HttpCache, type HttpCacheOptions, type CacheMeta } from './http-cache';
 export { HttpByteSource, openHttpSource, type HttpSourceOptions } from './http-source';
 export { parseStreamTitle } from './icy';
 export { resolveProxy, type ProxySettings } from './proxy';
+export { DEFAULT_CACHE_MAX_BYTES, SourceOpener, type NetworkSettings, type SourceHooks } from './opener';
 export { fetchRemotePlaylist, looksLikePlaylistUrl } from './remote-playlist';
 export { sniffFormat, type FormatHint } from './sniff';
 export type { BufferingState, NetworkSource } from './types';

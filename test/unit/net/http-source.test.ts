@@ -228,6 +228,14 @@ describe('net/http-source', () => {
     await rejectsWith(openHttpSource('not a url', fast), 'bad-url');
   });
 
+  it('bounds the whole open, retries included, when a server never answers', async () => {
+    server.route('/silent', () => undefined);
+    const started = Date.now();
+    await rejectsWith(openHttpSource(server.url('/silent'), { ...fast, connectTimeoutMs: 200, openTimeoutMs: 500 }), 'connect-timeout');
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    assert.ok(server.requestsTo('/silent').length >= 2, 'retried within the deadline');
+  });
+
   it('fails clearly when nothing listens', async () => {
     const port = server.port;
     await server.close();

@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { once } from '../../../src/base/event';
+import { openDecoder } from '../../../src/decode/index';
+import type { EngineError, EngineState } from '../../../src/engine/api';
+import { LocalEngine } from '../../../src/engine/local-engine';
+import { SourceOpener } from '../../../src/net/opener';
+import type { BufferingState } from '../../../src/net/types';
+import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
+import { TestServer, fast, serveBytes } from './server';
+
+/**
+ * The engine playing URLs through its existing `openDecoder` option: the wiring the engine
+ * needs is exactly this opener (see the report for the patch making it the default).
+ */
+describe('net: the engine plays http URLs', () => {
+  let server: TestServer;
+  let dir: string;
+  beforeEach(async () => {
+    server = await TestServer.start();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-net-engine-'));
+  });
+  afterEach(async () => {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('plays a WAV over HTTP to the end with exactly the file PCM; replays from the cache', async () => {
+    const frames = 44_100 + 123;
+    const file = path.join(dir, 'counter.wav');
+    writeWavS16(file, counterPcm(0, frames), 44_100, 2);
+    server.route('/counter.wav', serveBytes(fs.readFileSync(file), { contentType: 'audio/wav' }));
+    const opener = new SourceOpener({ cacheDirectory: path.join(dir, 'cache'), cacheMaxBytes: 10_000_000 }, fast);
+    for (const round of [1, 2]) {
+      const out = path.join(dir, `out${round}.wav`);
+      const engine = new LocalEngine({ sink: `wav:${out}`, pauseFadeMs: 0, openDecoder: async (uri) => openDecoder(await opener.open(uri)) });
+      try {
+        const ended = once(engine.onTrackEnded);
+        await engine.load({ id: `t${round}`, uri: server.url('/counter.wav') }, { autoplay: true });
+        await ended;
+      } finally {
+        engine.dispose();
+      }
+      assert.deepEqual(counterRuns(readWavS16(out).pcm).runs, [{ start: 0, end: frames }]);
+      if (round === 1) await new Promise((r) => setTimeout(r, 100)); // the cache commit follows the last byte
+    }
+    assert.equal(server.requestsTo('/counter.wav').length, 1, 'the replay came from the cache');
+  });
+
+  it('a stalling server: the engine goes starved (Buffering), the source reports it, then plays on by itself', async () => {
+    const file = path.join(dir, 'stall.wav');
+    writeWavS16(file, counterPcm(0, 44_100), 44_100, 2);
+    const bytes = fs.readFileSync(file);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // About 0.3 s of audio, then nothing until released.
+    server.route('/stall.wav', serveBytes(bytes, { chunkSize: 4096, before: (offset) => (offset >= 52_000 ? held : undefined) }));
+    const opener = new SourceOpener({}, { ...fast, readAheadBytes: 16 * 1024, keepBehindBytes: 8 * 1024 });
+    const buffering: boolean[] = [];
+    const engine = new LocalEngine({
+      sink: 'null',
+      pipeSeconds: 0.1,
+      openDecoder: async (uri) => openDecoder(await opener.open(uri, { onBuffering: (s: BufferingState) => buffering.push(s.starved) })),
+    });
+    const states: EngineState[] = [];
+    engine.onDidChangeState((s) => states.push(s));
+    try {
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'radio', uri: server.url('/stall.wav') }, { autoplay: true });
+      const starvedAt = Date.now();
+      while (!states.includes('starved') && Date.now() - starvedAt < 5000) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(states.includes('starved'), states.join(' → '));
+      release();
+      await ended;
+    } finally {
+      engine.dispose();
+    }
+    const starved = states.indexOf('starved');
+    assert.ok(states.slice(starved + 1).includes('playing'), states.join(' → '));
+    assert.equal(buffering[0], true);
+    assert.equal(buffering.at(-1), false);
+  });
+
+  it('a dead URL: the load fails with a clear source error, in bounded time', async () => {
+    const engine = new LocalEngine({ sink: 'null', openDecoder: async (uri) => openDecoder(await new SourceOpener({}, fast).open(uri)) });
+    const errors: EngineError[] = [];
+    engine.onError((e) => errors.push(e));
+    try {
+      await assert.rejects(engine.load({ id: 'gone', uri: server.url('/gone.mp3') }, { autoplay: true }), /HTTP 404/);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a station link to a PLS plays its first stream', async () => {
+    const file = path.join(dir, 'short.wav');
+    writeWavS16(file, counterPcm(0, 4410), 44_100, 2);
+    server.route('/short.wav', serveBytes(fs.readFileSync(file)));
+    server.route('/station.pls', serveBytes(Buffer.from(`[playlist]\nFile1=${server.url('/short.wav')}\n`), { contentType: 'audio/x-scpls' }));
+    const source = await new SourceOpener({}, fast).open(server.url('/station.pls'));
+    try {
+      assert.equal(source.uri, server.url('/short.wav'));
+      assert.equal(source.size, fs.statSync(file).size);
+    } finally {
+      source.dispose();
+    }
+  });
+});
