@@ -40,7 +40,12 @@ export class DiagnosticsDocument extends Disposable implements vscode.TextDocume
   /** Opens (or refreshes) the preview, and keeps it live while the document stays open. */
   async show(): Promise<void> {
     this.refresh();
-    await vscode.commands.executeCommand('markdown.showPreview', this.uri);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', this.uri);
+    } catch {
+      // The built-in Markdown extension can be disabled: the source is readable too.
+      await vscode.window.showTextDocument(this.uri, { preview: true });
+    }
     this.refresher.value ??= disposableInterval(() => this.refresh(), this.refreshMs);
   }
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { DisposableStore, toDisposable } from '../../base/lifecycle';
 import { writeHeapSnapshot } from '../../diagnostics/heap-snapshot';
 import { collectReport, formatBytes, renderReportMarkdown } from '../../diagnostics/host-report';
-import { GrowthReport, MemoryWatchdog } from '../../diagnostics/memory-watchdog';
+import { GrowthReport, MemoryWatchdog, MemoryWatchdogOptions } from '../../diagnostics/memory-watchdog';
 import { attachEngineTrace, attachPlayerTrace, ObservableEngine } from '../../diagnostics/player-trace';
 import { resources } from '../../diagnostics/resource-tracker';
 import { chromeTraceProblems, Trace } from '../../diagnostics/trace';
@@ -23,6 +23,8 @@ export interface DiagnosticsDeps {
   readonly engineHeapSnapshot?: (dir: string) => Promise<string>;
   /** Where heap snapshots go. Default: <tmp>/playhead-heap-snapshots. */
   readonly snapshotDir?: string;
+  /** Tests only: the watchdog's clock, memory reader and timer. */
+  readonly watchdogTiming?: Pick<MemoryWatchdogOptions, 'now' | 'read' | 'setInterval' | 'warmupMs' | 'windowMs' | 'sampleIntervalMs'>;
 }
 
 export const diagnosticsCommands = {
@@ -83,6 +85,7 @@ export function registerDiagnostics(deps: DiagnosticsDeps): vscode.Disposable {
       return;
     }
     watchdog = new MemoryWatchdog({
+      ...deps.watchdogTiming,
       onGrowth,
       onRecover: () => log.info('[diagnostics] memory growth has stopped'),
       thresholdBytesPerMinute: threshold,
