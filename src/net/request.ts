@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { NetError } from './errors';
+import { connectToleratingIcy } from './icy-status';
 import { proxyAuthorization, resolveProxy, type ProxySettings } from './proxy';
 
 export interface RequestInit extends ProxySettings {
@@ -62,7 +63,9 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
 
     const headers = { 'User-Agent': 'Playhead', ...init.headers };
     if (!proxy) {
-      start((url.protocol === 'https:' ? https : http).request(url, { headers, agent: false, rejectUnauthorized: init.strictSSL !== false }));
+      if (url.protocol === 'https:') start(https.request(url, { headers, agent: false, rejectUnauthorized: init.strictSSL !== false }));
+      // Plain HTTP may be an old SHOUTcast server answering `ICY 200 OK`.
+      else start(http.request(url, { headers, createConnection: connectToleratingIcy(url) }));
       return;
     }
     const auth = proxyAuthorization(proxy, init);

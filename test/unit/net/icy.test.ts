@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { IcyDemuxer, parseStreamTitle } from '../../../src/net/icy';
 import { openHttpSource } from '../../../src/net/http-source';
 import type { NetworkSource } from '../../../src/net/types';
@@ -86,6 +88,35 @@ describe('net/icy', () => {
       assert.deepEqual(seen, ['Artist A - First', 'Sigur Rós - Hoppípolla', "Guns N' Roses - Don't Cry", 'Björk - Jóga']);
       assert.equal(source.title, 'Björk - Jóga');
       assert.equal(server.requests[0]!.headers['icy-metadata'], '1');
+    });
+  
+    it('accepts an old SHOUTcast server answering `ICY 200 OK`', async () => {
+      const audio = testBytes(50_000, 23);
+      const stream = icyStream(audio, 2048, (b) => (b === 1 ? meta('Old School - Radio') : undefined));
+      const raw = net.createServer((socket) => {
+        socket.once('data', () => {
+          // Status line split across two writes, as a slow server may send it.
+          socket.write('IC');
+          setTimeout(() => {
+            socket.write('Y 200 OK\r\nicy-name:Legacy FM\r\nicy-metaint:2048\r\ncontent-type:audio/mpeg\r\n\r\n');
+            socket.end(stream);
+          }, 10);
+        });
+      });
+      await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+      try {
+        source = await openHttpSource(`http://127.0.0.1:${(raw.address() as AddressInfo).port}/;stream.mp3`, fast);
+        const seen: string[] = [];
+        source.onDidChangeTitle((t) => seen.push(t));
+        assert.equal(source.live, true);
+        assert.equal(source.stationName, 'Legacy FM');
+        assert.ok((await readAll(source, 4000)).equals(audio));
+        assert.deepEqual(seen, ['Old School - Radio']);
+      } finally {
+        source?.dispose();
+        source = undefined;
+        await new Promise<void>((r) => raw.close(() => r()));
+      }
     });
   });
 });
