@@ -6,6 +6,7 @@ import { Mp3Decoder } from './mp3/decoder';
 import { Mp4Decoder } from './mp4/decoder';
 import { OggDecoder } from './ogg/decoder';
 import { ResamplingDecoder } from './resample';
+import { SerialDecoder } from './serial';
 import { WavDecoder } from './wav/decoder';
 
 export * from './types';
@@ -43,7 +44,7 @@ export function registerOpener(kind: ContainerKind, opener: Opener): void {
  * Open a decoder for a file path or a ByteSource. The format comes from the magic bytes,
  * then the extension. The decoder owns the source from here on: disposing the decoder
  * closes it, and if opening fails the source is disposed before the error is thrown.
- * Failures are always a DecodeError.
+ * Failures are always a DecodeError. Calls may overlap: they run in order (SerialDecoder).
  */
 export async function openDecoder(source: ByteSource | string, options: OpenDecoderOptions = {}): Promise<Decoder> {
   const bytes = typeof source === 'string' ? await FileByteSource.open(source) : source;
@@ -52,9 +53,9 @@ export async function openDecoder(source: ByteSource | string, options: OpenDeco
     const opener = openers[kind];
     if (!opener) throw new DecodeError('unsupported', `${bytes.uri}: ${codecOf(kind)} decoding is not available`);
     const decoder = await opener(bytes);
-    if (options.sampleRate === undefined || options.sampleRate === decoder.format.sampleRate) return decoder;
+    if (options.sampleRate === undefined || options.sampleRate === decoder.format.sampleRate) return new SerialDecoder(decoder);
     try {
-      return new ResamplingDecoder(decoder, options.sampleRate);
+      return new SerialDecoder(new ResamplingDecoder(decoder, options.sampleRate));
     } catch (error) {
       decoder.dispose();
       throw new DecodeError('unsupported', `${bytes.uri}: cannot resample ${decoder.format.sampleRate} Hz to ${options.sampleRate} Hz: ${(error as Error).message}`);

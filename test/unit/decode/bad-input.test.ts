@@ -141,3 +141,23 @@ describe('decode: bad input', () => {
     }
   });
 });
+
+describe('decode: overlapping calls', () => {
+  it('a seek issued while a read is pending applies to the next read; dispose waits for the call in flight', async () => {
+    const track = tones('mp3')[0]!;
+    const ref = readReference(track.reference);
+    const decoder = await openDecoder(media(track.file));
+    const first = decoder.read();
+    const seek = decoder.seek(40000);
+    const next = decoder.read();
+    assert.equal((await first)!.frame, 0);
+    await seek;
+    const chunk = (await next)!;
+    assert.equal(chunk.frame, 40000);
+    assert.ok(maxError([...chunk.channels], ref, 40000, chunk.channels[0]!.length).lsb <= 1);
+    const pending = decoder.read();
+    decoder.dispose();
+    assert.ok(await pending, 'the read in flight completes');
+    await expectDecodeError(decoder.read(), 'io');
+  });
+});
