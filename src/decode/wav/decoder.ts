@@ -63,6 +63,24 @@ function deinterleave(bytes: Buffer, frames: number, layout: WavLayout): Float32
   const { channels, bitsPerSample, kind, blockAlign } = layout;
   const out = Array.from({ length: channels }, () => new Float32Array(frames));
   const width = bitsPerSample / 8;
+  // Fast paths: typed-array views (WAV is little-endian, like every platform Node runs on),
+  // when the buffer is aligned, which fresh reads are.
+  if (width === 2 && kind === 'int' && bytes.byteOffset % 2 === 0) {
+    const view = new Int16Array(bytes.buffer, bytes.byteOffset, frames * channels);
+    for (let c = 0; c < channels; c++) {
+      const dst = out[c]!;
+      for (let i = 0, p = c; i < frames; i++, p += channels) dst[i] = view[p]! / 32768;
+    }
+    return out;
+  }
+  if (width === 4 && kind === 'float' && bytes.byteOffset % 4 === 0) {
+    const view = new Float32Array(bytes.buffer, bytes.byteOffset, frames * channels);
+    for (let c = 0; c < channels; c++) {
+      const dst = out[c]!;
+      for (let i = 0, p = c; i < frames; i++, p += channels) dst[i] = view[p]!;
+    }
+    return out;
+  }
   for (let c = 0; c < channels; c++) {
     const dst = out[c]!;
     let p = c * width;
