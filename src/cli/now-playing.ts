@@ -42,6 +42,8 @@ export class NowPlayingView implements IDisposable {
   private lastState: string | undefined;
   private lastErrorAt: number | undefined;
   private lineShown = false;
+  /** What the live line shows now: redrawing the same text is skipped. */
+  private shownText = '';
 
   constructor(
     private readonly player: Player,
@@ -60,6 +62,7 @@ export class NowPlayingView implements IDisposable {
     if (this.out.live && this.lineShown) {
       this.out.write('\r\x1b[2K');
       this.lineShown = false;
+      this.shownText = '';
     }
   }
 
@@ -99,8 +102,10 @@ export class NowPlayingView implements IDisposable {
     let line = progressLine(snapshot);
     const columns = this.out.columns?.();
     if (columns !== undefined && columns > 1 && line.length >= columns) line = `${line.slice(0, columns - 2)}…`;
+    if (this.lineShown && line === this.shownText) return;
     this.out.write(`\r\x1b[2K${line}`);
     this.lineShown = true;
+    this.shownText = line;
   }
 
   dispose(): void {

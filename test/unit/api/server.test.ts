@@ -297,13 +297,16 @@ describe('api: listening and lifetime', function () {
     const server = await ApiServer.listen({ player, token, port: 0 });
     try {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+      const started = performance.now();
       const replies = await Promise.all(Array.from({ length: 100 }, () => call(server.port, 'GET', '/api/v1/player/status', { token, agent })));
+      const seconds = (performance.now() - started) / 1000;
       agent.destroy();
       const ok = replies.filter((r) => r.status === 200).length;
       const limited = replies.filter((r) => r.status === 429);
       assert.equal(ok + limited.length, 100);
-      assert.ok(ok >= 40 && ok <= 60, `${ok} served`);
-      assert.ok(limited.length >= 40, `${limited.length} limited`);
+      // The burst of 40, plus what refilled at 20/s while the requests were being sent.
+      assert.ok(ok >= 40 && ok <= 40 + Math.ceil(seconds * 20) + 1, `${ok} served in ${seconds.toFixed(2)} s`);
+      assert.ok(limited.length > 0, 'some were limited');
       for (const reply of limited) {
         assert.ok(Number(reply.headers['retry-after']) >= 1);
         assert.equal(reply.body.reason, 'rate-limited');

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeWavS16 } from '../../support/pcm-signals';
@@ -58,6 +60,26 @@ describe('cli: playhead play', function () {
     assert.equal(listRun.code, 0, listRun.stderr);
     assert.equal(wavInfo(fs.readFileSync(out)).frames, bothFrames);
     assert.match(listRun.stderr, /skipped .*missing\.flac: .*\(listed in list\.m3u8\)/);
+  });
+
+  // Pending: the engine opens every uri as a file today (ENOENT for http://...). The CLI passes
+  // URLs through; enable this when the engine reads http(s) sources.
+  it.skip('plays an http URL (served on 127.0.0.1 by the test)', async () => {
+    const bytes = fs.readFileSync(gaplessA);
+    const server = http.createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'audio/wav', 'content-length': bytes.length });
+      response.end(bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/a.wav`;
+      const run = await cli.run(['play', url, '--output', `wav:${out}`], { home });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(wavInfo(fs.readFileSync(out)).frames, 35_287);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('--start begins the first track that far in', async () => {
