@@ -7,6 +7,18 @@ import { ResourceSnapshot, ResourceTracker, resources } from './resource-tracker
  * tested, logged, or copied as JSON), and its rendering as Markdown.
  */
 
+/**
+ * The engine's side: its periodic stats, plus what a `diagnostics` request adds when the engine
+ * supports it (see the protocol proposal in the diagnostics notes).
+ */
+export interface EngineReport extends EngineStats {
+  readonly externalBytes?: number;
+  readonly arrayBuffersBytes?: number;
+  readonly uptimeSeconds?: number;
+  /** Live tracked resources in the engine process, by kind. */
+  readonly resources?: Readonly<Record<string, number>>;
+}
+
 export interface ProcessMemory {
   readonly heapUsed: number;
   readonly heapTotal: number;
@@ -26,7 +38,7 @@ export interface DiagnosticsReport {
     /** Node's own view of what keeps the event loop alive (timers, sockets, fs requests...), by type. */
     readonly activeHandles: Readonly<Record<string, number>>;
   };
-  readonly engine: EngineStats | undefined;
+  readonly engine: EngineReport | undefined;
   /** Why the engine part is missing, when it is. */
   readonly engineNote: string | undefined;
   readonly player: { readonly state: string; readonly track: string | undefined; readonly queueLength: number } | undefined;
@@ -55,7 +67,7 @@ export function processMemory(): ProcessMemory {
 
 export interface ReportSources {
   readonly tracker?: ResourceTracker;
-  readonly engine?: EngineStats;
+  readonly engine?: EngineReport;
   readonly engineNote?: string;
   readonly player?: DiagnosticsReport['player'];
   readonly watchdog?: MemoryWatchdog;
@@ -122,8 +134,9 @@ export function renderReportMarkdown(report: DiagnosticsReport): string {
       [
         ['Heap used', formatBytes(m.heapUsed), engine ? formatBytes(engine.heapUsedBytes) : '—'],
         ['RSS', formatBytes(m.rss), engine ? formatBytes(engine.rssBytes) : '—'],
-        ['External', formatBytes(m.external), '—'],
-        ['ArrayBuffers', formatBytes(m.arrayBuffers), '—'],
+        ['External', formatBytes(m.external), engine?.externalBytes === undefined ? '—' : formatBytes(engine.externalBytes)],
+        ['ArrayBuffers', formatBytes(m.arrayBuffers), engine?.arrayBuffersBytes === undefined ? '—' : formatBytes(engine.arrayBuffersBytes)],
+        ['Uptime', formatDuration(host.uptimeSeconds), engine?.uptimeSeconds === undefined ? '—' : formatDuration(engine.uptimeSeconds)],
       ],
     ),
     '',
@@ -140,6 +153,7 @@ export function renderReportMarkdown(report: DiagnosticsReport): string {
           ['Underruns', String(engine.underruns)],
           ['First PCM after play', engine.firstPcmLatencyMs === undefined ? '—' : `${engine.firstPcmLatencyMs.toFixed(1)} ms`],
           ['CPU (user + system)', `${((engine.cpuUserMicros + engine.cpuSystemMicros) / 1e6).toFixed(1)} s`],
+          ['Live resources', engine.resources ? Object.entries(engine.resources).map(([k, n]) => `${k} ${n}`).join(', ') || 'none' : '—'],
         ],
       ),
       '',

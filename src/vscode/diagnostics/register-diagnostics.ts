@@ -3,20 +3,23 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, toDisposable } from '../../base/lifecycle';
 import { writeHeapSnapshot } from '../../diagnostics/heap-snapshot';
-import { collectReport, formatBytes, renderReportMarkdown } from '../../diagnostics/host-report';
+import { collectReport, EngineReport, formatBytes, renderReportMarkdown } from '../../diagnostics/host-report';
 import { GrowthReport, MemoryWatchdog, MemoryWatchdogOptions } from '../../diagnostics/memory-watchdog';
 import { attachEngineTrace, attachPlayerTrace, ObservableEngine } from '../../diagnostics/player-trace';
 import { resources } from '../../diagnostics/resource-tracker';
 import { chromeTraceProblems, Trace } from '../../diagnostics/trace';
-import type { EngineStats } from '../../engine/protocol';
 import type { Player } from '../../player';
 import { DiagnosticsDocument } from './diagnostics-document';
 
 export interface DiagnosticsDeps {
   readonly player: Player;
   readonly log: vscode.LogOutputChannel;
-  /** The engine's latest stats (memory, pipe depth, underruns); undefined or a rejection shows "not available". */
-  readonly engineStats?: () => Promise<EngineStats | undefined>;
+  /**
+   * The engine's latest stats (memory, pipe depth, underruns; EngineStats satisfies it), with
+   * its external memory and live resources when the engine reports them. Undefined, a rejection
+   * or no answer within 1 s shows why it is missing instead.
+   */
+  readonly engineStats?: () => Promise<EngineReport | undefined>;
   /** When given, engine calls (IPC round-trips), engine states, underruns and stats are traced too. */
   readonly engine?: ObservableEngine;
   /** When given, "Write Heap Snapshot" also asks the engine for one (see the protocol proposal). */
@@ -101,7 +104,7 @@ export function registerDiagnostics(deps: DiagnosticsDeps): vscode.Disposable {
   );
 
   // --- report -----------------------------------------------------------------------------
-  const engineStats = async (): Promise<{ stats?: EngineStats; note?: string }> => {
+  const engineStats = async (): Promise<{ stats?: EngineReport; note?: string }> => {
     if (!deps.engineStats) return { note: 'no engine stats provider' };
     try {
       let timer: NodeJS.Timeout | undefined;

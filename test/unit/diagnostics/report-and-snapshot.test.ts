@@ -2,8 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Emitter } from '../../../src/base/event';
 import { writeHeapSnapshot } from '../../../src/diagnostics/heap-snapshot';
 import { collectReport, formatBytes, renderReportMarkdown } from '../../../src/diagnostics/host-report';
+import { LatestValue } from '../../../src/diagnostics/latest-value';
 import { ResourceTracker } from '../../../src/diagnostics/resource-tracker';
 
 describe('Diagnostics report', () => {
@@ -29,9 +31,20 @@ describe('Diagnostics report', () => {
     assert.match(markdown, /\| Underruns \| 3 \|/);
     assert.match(markdown, /\| Pipe depth \| 2048 frames \|/);
     assert.match(markdown, /Player: \*\*playing\*\* — Song, 7 in the queue/);
+    assert.match(markdown, /\| External \| [\d.]+ [KM]?B \| — \|/, 'no engine external memory without a diagnostics answer');
     // The raw JSON at the end parses back to the report.
     const json = markdown.slice(markdown.indexOf('```json') + 7, markdown.lastIndexOf('```'));
     assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(report)));
+  });
+
+  it('shows the engine\'s external memory, uptime and live resources when it reports them', () => {
+    const engine = { rssBytes: 1, heapUsedBytes: 1, cpuUserMicros: 0, cpuSystemMicros: 0, pipeFrames: 0, underruns: 0, sink: 'null', firstPcmLatencyMs: undefined };
+    const markdown = renderReportMarkdown(
+      collectReport({ tracker: new ResourceTracker(), engine: { ...engine, externalBytes: 3 * 2 ** 20, arrayBuffersBytes: 2 ** 20, uptimeSeconds: 125, resources: { decoder: 2, timer: 1 } } }),
+    );
+    assert.match(markdown, /\| External \| [\d.]+ [KM]?B \| 3\.0 MB \|/);
+    assert.match(markdown, /\| Uptime \| .* \| 2 min 5 s \|/);
+    assert.match(markdown, /\| Live resources \| decoder 2, timer 1 \|/);
   });
 
   it('says why the engine part is missing', () => {
@@ -74,5 +87,19 @@ describe('writeHeapSnapshot', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('LatestValue', () => {
+  it('keeps the newest value until disposed, then unsubscribes', () => {
+    const emitter = new Emitter<number>();
+    const latest = new LatestValue(emitter.event);
+    assert.equal(latest.value, undefined);
+    emitter.fire(1);
+    emitter.fire(2);
+    assert.equal(latest.value, 2);
+    latest.dispose();
+    assert.equal(emitter.listenerCount, 0);
+    assert.equal(latest.value, undefined);
   });
 });
