@@ -146,6 +146,9 @@ export class CacheWriter {
   private failed = false;
   private chain: Promise<void>;
   private handle: fs.FileHandle | undefined;
+  private settle!: (stored: boolean) => void;
+  /** True once published, false once abandoned or failed. */
+  readonly outcome = new Promise<boolean>((resolve) => (this.settle = resolve));
 
   constructor(
     private readonly cache: HttpCache,
@@ -185,7 +188,13 @@ export class CacheWriter {
 
   /** The download ended: publish when every byte arrived, else drop. Resolves when done. */
   async complete(): Promise<boolean> {
-    if (!this.active) return false;
+    if (!this.active) return this.outcome;
+    const stored = await this.publish();
+    this.settle(stored);
+    return stored;
+  }
+
+  private async publish(): Promise<boolean> {
     this.closed = true;
     if (this.appended !== this.meta.size) {
       await this.discard();
@@ -222,12 +231,14 @@ export class CacheWriter {
   abandon(): void {
     if (!this.active) return;
     this.closed = true;
+    this.settle(false);
     void this.discard();
   }
 
   private fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
+    this.settle(false);
     this.log(`cache: writing ${this.meta.url} failed: ${(error as Error)?.message ?? String(error)}`);
     void this.discard();
   }

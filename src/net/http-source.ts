@@ -207,7 +207,7 @@ export class HttpByteSource extends Disposable implements NetworkSource {
   private lastProgressEvent = 0;
   private _title: string | undefined;
   private cacheWriter: CacheWriter | undefined;
-  private cached: Promise<boolean> = Promise.resolve(false);
+  private readonly cached: Promise<boolean>;
   private readonly log: (message: string) => void;
 
   constructor(
@@ -237,6 +237,7 @@ export class HttpByteSource extends Disposable implements NetworkSource {
         ...(facts.contentType ? { contentType: facts.contentType } : {}),
       });
     }
+    this.cached = this.cacheWriter?.outcome ?? Promise.resolve(false);
     this._register(
       toDisposable(() => {
         this.abort.abort();
@@ -326,6 +327,9 @@ export class HttpByteSource extends Disposable implements NetworkSource {
           done();
           resolve();
         });
+        // The waiter may want more than the read-ahead target (a read larger than the window):
+        // a connection paused at the target must resume for it.
+        this.pump();
       });
     } finally {
       if (this.starved) this.setStarved(false);
@@ -458,7 +462,7 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     this.closeConnection();
     const writer = this.cacheWriter;
     this.cacheWriter = undefined;
-    if (writer) this.cached = writer.complete();
+    void writer?.complete();
   }
 
   /** A connection failed: retry from where the window ends, or give up with a clear error. */

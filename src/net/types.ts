@@ -32,6 +32,6 @@ export interface NetworkSource extends ByteSource {
   readonly onDidChangeBuffering: Event<BufferingState>;
   /** Content-Type and magic bytes combined; call before reading far into a live stream. */
   formatHint(): Promise<FormatHint>;
-  /** Resolves true once the complete download was stored in the cache (false if it will not be). */
+  /** Resolves true once the complete download is stored in the cache, false once it will not be (at the latest on dispose). */
   whenCached(): Promise<boolean>;
 }

@@ -6,6 +6,7 @@ import { once } from '../../../src/base/event';
 import { openDecoder } from '../../../src/decode/index';
 import type { EngineError, EngineState } from '../../../src/engine/api';
 import { LocalEngine } from '../../../src/engine/local-engine';
+import { HttpCache } from '../../../src/net/http-cache';
 import { SourceOpener } from '../../../src/net/opener';
 import type { BufferingState } from '../../../src/net/types';
 import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
@@ -44,7 +45,9 @@ describe('net: the engine plays http URLs', () => {
         engine.dispose();
       }
       assert.deepEqual(counterRuns(readWavS16(out).pcm).runs, [{ start: 0, end: frames }]);
-      if (round === 1) await new Promise((r) => setTimeout(r, 100)); // the cache commit follows the last byte
+      // The cache commit (fsync, rename) follows the last byte: wait until it is published.
+      const probe = new HttpCache({ directory: path.join(dir, 'cache'), maxBytes: 10_000_000 });
+      for (let waited = 0; round === 1 && !(await probe.lookup(server.url('/counter.wav'))) && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     }
     assert.equal(server.requestsTo('/counter.wav').length, 1, 'the replay came from the cache');
   });

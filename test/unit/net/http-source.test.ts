@@ -82,6 +82,15 @@ describe('net/http-source', () => {
     assert.equal(server.requestsTo('/noranges').length, 2);
   });
 
+  it('serves a read larger than the read-ahead window while the download is paused', async () => {
+    const bytes = testBytes(1024 * 1024, 8);
+    server.route('/wide', serveBytes(bytes, { chunkSize: 4096 }));
+    const source = await open('/wide', { readAheadBytes: 16 * 1024, keepBehindBytes: 4096 });
+    assert.ok((await source.read(0, 1000)).equals(bytes.subarray(0, 1000)));
+    await new Promise((r) => setTimeout(r, 100)); // the download pauses at the read-ahead target
+    assert.ok((await source.read(1000, 600_000)).equals(bytes.subarray(1000, 601_000)));
+  });
+
   it('fails with a typed error on 404, without retrying', async () => {
     const error = await rejectsWith(openHttpSource(server.url('/missing'), fast), 'http-status');
     assert.equal(error.status, 404);
