@@ -21,10 +21,12 @@ export interface CorpusSpec {
 
 const RECIPE_VERSION = 3;
 
-export function ensureCorpus(spec: CorpusSpec, log: (message: string) => void): string[] {
+/** Generate the corpus unless it exists; returns how many files it holds. */
+export function ensureCorpus(spec: CorpusSpec, log: (message: string) => void): number {
   const marker = path.join(spec.root, `.complete-v${RECIPE_VERSION}-${spec.folders}x${spec.filesPerFolder}`);
+  const count = spec.folders * spec.filesPerFolder;
+  if (existsSync(marker)) return count;
   const files = corpusPaths(spec);
-  if (existsSync(marker)) return files;
   log(`generating ${files.length} files in ${spec.root} (once; reused on later runs)`);
   rmSync(spec.root, { recursive: true, force: true });
   const cover = Buffer.alloc(spec.coverBytes, 0x5a);
@@ -54,14 +56,15 @@ export function ensureCorpus(spec: CorpusSpec, log: (message: string) => void): 
     if (f % 100 === 99) log(`  ${n} files`);
   }
   writeFileSync(marker, '');
-  return files;
+  return count;
 }
 
 function folderName(f: number): string {
   return `artist-${String(f % 37).padStart(2, '0')}/album-${String(f).padStart(4, '0')}`;
 }
 
-function corpusPaths(spec: CorpusSpec): string[] {
+/** Every file of the corpus, in generation order. */
+export function corpusPaths(spec: CorpusSpec): string[] {
   const files: string[] = [];
   let n = 0;
   for (let f = 0; f < spec.folders; f++) {
