@@ -66,7 +66,7 @@ describe('cli: playhead play', function () {
   // URLs through; enable this when the engine reads http(s) sources.
   it.skip('plays an http URL (served on 127.0.0.1 by the test)', async () => {
     const bytes = fs.readFileSync(gaplessA);
-    const server = http.createServer((request, response) => {
+    const server = http.createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'audio/wav', 'content-length': bytes.length });
       response.end(bytes);
     });
