@@ -36,6 +36,11 @@ export interface HttpSourceOptions extends ProxySettings {
   readonly cache?: HttpCache;
   /** Ask the server whether a cached copy is still current (ETag/Last-Modified) instead of trusting it. */
   readonly revalidate?: boolean;
+  /**
+   * Reconnect a live stream after a drop and append the new connection's bytes (default
+   * false: only sound once decoders resynchronise on a spliced stream; see `dropped`).
+   */
+  readonly reconnectLive?: boolean;
   /** Extra request headers. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Cancels opening (the first request and its retries). */
@@ -472,6 +477,13 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     this.closeConnection();
     const netError = error instanceof NetError ? error : new NetError('connection', `${this.uri}: ${(error as Error)?.message ?? String(error)}`);
     if (netError.reason === 'closed') return;
+    if (this.live && !this.options.reconnectLive) {
+      // A new connection to a station starts a new stream: spliced behind the old bytes it is
+      // damage to an MP3 decoder and, worse, an unknown Ogg serial that is skipped in silence.
+      // Fail clearly instead; the player reloads the station (a fresh decoder) if it wants.
+      this.window.fail(new NetError(netError.reason, `${this.uri}: the live stream was interrupted at byte ${this.window.end} (${netError.message})`));
+      return;
+    }
     const delay = isRetryable(netError) ? this.budget.nextDelay() : undefined;
     if (delay === undefined) {
       this.cacheWriter?.abandon();

@@ -212,6 +212,28 @@ describe('net/http-source', () => {
     await rejectsWith(source.read(0, 1000), 'not-seekable');
   });
 
+  it('a live stream that drops ends with a clear error after its buffered bytes, or reconnects when asked', async () => {
+    const bytes = testBytes(300_000, 14);
+    let requests = 0;
+    server.route('/radio', (req, res, s) => {
+      // The first connection of each source drops after about 100 kB.
+      const drops = ++requests <= 2;
+      serveBytes(bytes, { noLength: true, ranges: false, before: (offset) => (drops && offset >= 100_000 ? 'drop' : undefined) })(req, res, s);
+    });
+    const source = await open('/radio');
+    assert.ok((await source.read(0, 90_000)).equals(bytes.subarray(0, 90_000)));
+    const error = await rejectsWith(source.read(90_000, 100_000), 'connection');
+    assert.match(error.message, /live stream was interrupted/);
+    assert.equal(requests, 1);
+
+    const reconnecting = await open('/radio', { reconnectLive: true });
+    // The new connection's bytes follow the old ones (a new stream, spliced).
+    const spliced = await reconnecting.read(0, 400_000);
+    assert.equal(spliced.length, 400_000);
+    assert.ok(spliced.subarray(0, 100_000).equals(bytes.subarray(0, 100_000)));
+    assert.equal(requests, 3);
+  });
+
   it('gives a format hint from magic bytes and content type', async () => {
     const flac = Buffer.concat([Buffer.from('fLaC'), testBytes(5000)]);
     server.route('/x', serveBytes(flac, { contentType: 'application/octet-stream' }));
