@@ -10,7 +10,7 @@ import { PlaylistStore } from '../../../src/library/playlists/store';
 import { MemoryStateStore, Player } from '../../../src/player';
 import { EngineBundle, buildEngineBundle } from '../../support/engine-bundle';
 import { writeWavS16 } from '../../support/pcm-signals';
-import { call, CallOptions, Reply } from './support';
+import { call, CallOptions, idleEngine, Reply } from './support';
 
 /**
  * The REST API against a real Player over the real engine process with the null sink (paced
@@ -332,24 +332,3 @@ describe('api: listening and lifetime', function () {
     agent.destroy();
   });
 });
-
-/** An engine that is never asked to play: enough for tests about the listener itself. */
-function idleEngine(): import('../../../src/engine/api').AudioEngine {
-  const none = () => ({ dispose: () => undefined });
-  return {
-    state: 'idle',
-    load: () => Promise.reject(new Error('not in this test')),
-    play: async () => undefined,
-    pause: async () => undefined,
-    stop: async () => undefined,
-    seek: async () => undefined,
-    setVolume: async () => undefined,
-    preloadNext: async () => undefined,
-    onDidChangeState: none,
-    onPosition: none,
-    onTrackStarted: none,
-    onTrackEnded: none,
-    onError: none,
-    dispose: () => undefined,
-  };
-}

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import type { AudioEngine } from '../../../src/engine/api';
 
 /** A reply as the tests read it. */
 export interface Reply {
@@ -47,4 +48,25 @@ export function call(port: number, method: string, path: string, options: CallOp
       request.end(body);
     }
   });
+}
+
+/** An engine that is never asked to play: enough for tests about the listener itself. */
+export function idleEngine(): AudioEngine {
+  const none = () => ({ dispose: () => undefined });
+  return {
+    state: 'idle',
+    load: () => Promise.reject(new Error('not in this test')),
+    play: async () => undefined,
+    pause: async () => undefined,
+    stop: async () => undefined,
+    seek: async () => undefined,
+    setVolume: async () => undefined,
+    preloadNext: async () => undefined,
+    onDidChangeState: none,
+    onPosition: none,
+    onTrackStarted: none,
+    onTrackEnded: none,
+    onError: none,
+    dispose: () => undefined,
+  };
 }
