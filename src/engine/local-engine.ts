@@ -91,6 +91,16 @@ const FALLBACK_RATES = [48_000, 44_100];
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Wait for `promise` or `ms`, whichever is first, leaving no timer behind. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([promise, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function defaultOpenDecoder(uri: string): Promise<Decoder> {
   return openDecoder(uri);
 }
@@ -635,7 +645,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     if (sink.needsContinuousFeed && now - this.emptySince > FEED_SILENCE_AFTER_MS) {
       await this.writeSilence(sink);
     } else {
-      await Promise.race([this.pipe.waitForData(), this.wake.wait(), sleep(sink.needsContinuousFeed ? 5 : STARVED_AFTER_MS)]);
+      await raceTimeout(Promise.race([this.pipe.waitForData(), this.wake.wait()]), sink.needsContinuousFeed ? 5 : STARVED_AFTER_MS);
     }
   }
 
@@ -740,7 +750,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.pipe.flush();
     this.wake.notify();
     // Let an in-flight decoder read finish before its decoder is freed (bounded wait).
-    await Promise.race([this.producer, sleep(500)]);
+    await raceTimeout(this.producer, 500);
     this.disposeSessions();
     await this.closeSink();
   }

@@ -32,6 +32,7 @@ export class PcmPipe {
   private gen = 0;
   private spaceWaiters: (() => void)[] = [];
   private dataWaiters: (() => void)[] = [];
+  private dataPromise: Promise<void> | undefined;
 
   constructor(readonly capacityFrames: number) {}
 
@@ -103,10 +104,12 @@ export class PcmPipe {
     if (this.frames <= this.capacityFrames * 0.75) this.wake('space');
   }
 
-  /** Resolves when an item is available or the pipe is flushed. */
+  /** Resolves when an item is available or the pipe is flushed. One shared promise while empty,
+   * so a consumer that polls with a timeout does not pile up waiters. */
   waitForData(): Promise<void> {
     if (!this.isEmpty) return Promise.resolve();
-    return new Promise<void>((resolve) => this.dataWaiters.push(resolve));
+    this.dataPromise ??= new Promise<void>((resolve) => this.dataWaiters.push(resolve));
+    return this.dataPromise;
   }
 
   /** Drop everything and start a new generation; returns it. */
@@ -124,7 +127,10 @@ export class PcmPipe {
     const waiters = which === 'space' ? this.spaceWaiters : this.dataWaiters;
     if (waiters.length === 0) return;
     if (which === 'space') this.spaceWaiters = [];
-    else this.dataWaiters = [];
+    else {
+      this.dataWaiters = [];
+      this.dataPromise = undefined;
+    }
     for (const resolve of waiters) resolve();
   }
 }
