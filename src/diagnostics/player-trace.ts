@@ -70,9 +70,10 @@ export interface ObservableEngine extends AudioEngine {
 export function attachEngineTrace(engine: ObservableEngine, trace: Trace, options: { hostPid?: number; enginePid?: number } = {}): IDisposable {
   const store = new DisposableStore();
   const hostPid = options.hostPid ?? process.pid;
-  // An in-process engine shares the host's pid; give it its own lane group anyway.
-  const enginePid = options.enginePid ?? engine.pid ?? hostPid + 1_000_000;
-  trace.nameProcess(enginePid, engine.pid === undefined ? 'Playhead engine (in-process)' : 'Playhead engine');
+  // A lane group of its own, whether the engine is in-process or a child that starts lazily
+  // and gets a new pid on every restart (the real pid goes into the state events instead).
+  const enginePid = options.enginePid ?? hostPid + 1_000_000;
+  trace.nameProcess(enginePid, 'Playhead engine');
   const callLane = trace.lane(hostPid, hostLanes.engineCalls, 'engine calls');
   const stateLane = trace.lane(enginePid, engineLanes.state, 'engine state');
   const outputLane = trace.lane(enginePid, engineLanes.output, 'output');
@@ -86,7 +87,7 @@ export function attachEngineTrace(engine: ObservableEngine, trace: Trace, option
           : undefined,
     ),
   );
-  store.add(engine.onDidChangeState((state: EngineState) => trace.instant(stateLane, state, 'engine-state', { state })));
+  store.add(engine.onDidChangeState((state: EngineState) => trace.instant(stateLane, state, 'engine-state', { state, pid: engine.pid ?? process.pid })));
   if (engine.onUnderrun) {
     store.add(engine.onUnderrun((u) => trace.instant(outputLane, 'underrun', 'underrun', { trackId: u.trackId ?? null })));
   }
