@@ -209,12 +209,7 @@ export class CacheWriter {
       const stat = await fs.stat(path.join(this.tempDir, 'data'));
       if (stat.size !== this.meta.size) throw new Error(`wrote ${stat.size} of ${this.meta.size} bytes`);
       await fs.writeFile(path.join(this.tempDir, 'meta.json'), JSON.stringify(this.meta));
-      try {
-        await fs.rename(this.tempDir, this.entryDir);
-      } catch (error) {
-        // Another window published it first (or a stale entry is in the way): keep theirs.
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM' && code !== 'EACCES') throw error;
+      if (!(await this.publishOver())) {
         await this.discard();
         return false;
       }
@@ -224,6 +219,27 @@ export class CacheWriter {
       this.log(`cache: not storing ${this.meta.url}: ${(error as Error).message}`);
       await this.discard();
       return false;
+    }
+  }
+
+  /**
+   * Rename the finished copy into place. An entry already there is either the same version
+   * (another window won the race: keep theirs) or an older one (the server's validators
+   * changed after a revalidation: move it away and take its place, once).
+   */
+  private async publishOver(): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.rename(this.tempDir, this.entryDir);
+        return true;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM' && code !== 'EACCES') throw error;
+        if (attempt > 0) return false;
+        const theirs = await readMeta(this.entryDir);
+        if (!theirs || sameVersion(theirs, this.meta)) return false;
+        if (!(await removeEntry(this.entryDir))) return false;
+      }
     }
   }
 
@@ -268,6 +284,18 @@ export class CachedByteSource implements ByteSource {
   dispose(): void {
     this.file.dispose();
   }
+}
+
+async function readMeta(dir: string): Promise<CacheMeta | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as CacheMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameVersion(a: CacheMeta, b: CacheMeta): boolean {
+  return a.url === b.url && a.size === b.size && a.etag === b.etag && a.lastModified === b.lastModified;
 }
 
 async function removeDir(dir: string): Promise<void> {

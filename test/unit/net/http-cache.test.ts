@@ -65,6 +65,26 @@ describe('net/http-cache', () => {
     assert.ok((await readAll(again)).equals(bytes));
   });
 
+  it('replaces the cached copy when revalidation finds a new version', async () => {
+    let version = 1;
+    server.route('/changing', (req, res, s) => {
+      const etag = `"v${version}"`;
+      if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
+      serveBytes(testBytes(30_000, version), { headers: { ETag: etag } })(req, res, s);
+    });
+    const cache = new HttpCache({ directory: dir, maxBytes: 10_000_000 });
+    await download(server.url('/changing'), cache);
+    version = 2;
+    const fresh = await open(server.url('/changing'), { cache, revalidate: true });
+    assert.equal(fresh.fromCache, false);
+    assert.ok((await readAll(fresh)).equals(testBytes(30_000, 2)));
+    assert.equal(await fresh.whenCached(), true);
+    const replay = await open(server.url('/changing'), { cache });
+    assert.equal(replay.fromCache, true);
+    assert.ok((await readAll(replay)).equals(testBytes(30_000, 2)));
+    assert.equal((await entries()).length, 1);
+  });
+
   it('never stores or serves a partial download', async () => {
     const bytes = testBytes(200_000, 33);
     server.route('/p', serveBytes(bytes));
