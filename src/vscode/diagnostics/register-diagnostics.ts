@@ -69,7 +69,12 @@ export function registerDiagnostics(deps: DiagnosticsDeps): vscode.Disposable {
     // Once per session: a leak is worth one interruption, not one per episode.
     notified = true;
     void vscode.window
-      .showWarningMessage(`Playhead: memory of the extension host keeps growing (${what}). This may be a leak.`, 'Show Diagnostics', 'Write Heap Snapshot')
+      .showWarningMessage(
+        // The extension host is shared with other extensions: say what grew, not whose it is.
+        `Playhead: the extension host's memory keeps growing (${what}). Show Diagnostics tells whether Playhead's resources grew; a heap snapshot shows what holds the memory.`,
+        'Show Diagnostics',
+        'Write Heap Snapshot',
+      )
       .then((choice) => {
         if (choice === 'Show Diagnostics') void vscode.commands.executeCommand(diagnosticsCommands.show);
         if (choice === 'Write Heap Snapshot') void vscode.commands.executeCommand(diagnosticsCommands.heapSnapshot);
