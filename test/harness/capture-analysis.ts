@@ -45,3 +45,41 @@ export function frequencyTrack(samples: Int16Array, windowS = 0.1): { atS: numbe
   }
   return track;
 }
+
+/**
+ * The share (0..1) of the left channel's energy in [startS, startS + lengthS) that lies at
+ * `hz` (Goertzel, best of ±2 %). A pure tone gives about 1; the same tone broken by dropouts
+ * still gives about its duty cycle; other tones and silence give about 0. Unlike counting
+ * zero crossings, it names the tone even when the output stutters.
+ */
+export function toneShare(samples: Int16Array, startS: number, lengthS: number, hz: number): number {
+  const from = Math.floor(startS * CAPTURE_RATE);
+  const to = Math.min(samples.length / CAPTURE_CHANNELS, Math.floor((startS + lengthS) * CAPTURE_RATE));
+  const n = to - from;
+  if (n <= 0) return 0;
+  let energy = 0;
+  for (let i = from; i < to; i++) energy += (samples[i * CAPTURE_CHANNELS]! / 32768) ** 2;
+  if (energy === 0) return 0;
+  let best = 0;
+  for (const f of [hz * 0.98, hz * 0.99, hz, hz * 1.01, hz * 1.02]) {
+    const coefficient = 2 * Math.cos((2 * Math.PI * f) / CAPTURE_RATE);
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = from; i < to; i++) {
+      const s0 = samples[i * CAPTURE_CHANNELS]! / 32768 + coefficient * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+    best = Math.max(best, (2 * power) / (n * energy));
+  }
+  return Math.min(1, best);
+}
+
+/** Seconds of sound (windows above the silence floor) in the capture from `fromS` on. */
+export function soundSeconds(samples: Int16Array, fromS: number, windowS = 0.05): number {
+  const seconds = samples.length / CAPTURE_CHANNELS / CAPTURE_RATE;
+  let sound = 0;
+  for (let t = fromS; t + windowS <= seconds; t += windowS) if (rms(samples, t, windowS) > 0.01) sound += windowS;
+  return sound;
+}

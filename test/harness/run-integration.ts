@@ -11,7 +11,7 @@ import { provision } from './provision';
 import { repoRoot, resultsDir } from './paths';
 import { startServer } from './server';
 import { openWorkbench } from './workbench';
-import { writeSummary } from './summary';
+import { LayerSummary, writeSummary } from './summary';
 
 const TIMEOUT_MS = 8 * 60_000;
 
@@ -53,23 +53,32 @@ async function main(): Promise<number> {
       }, TIMEOUT_MS).unref(),
     );
     exitCode = await Promise.race([exited, timeout]);
+  } catch (error) {
+    await server.stop();
+    throw error;
   } finally {
     workbenchLog.end();
-    await server.stop();
     await audio.stop();
   }
   const text = fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '';
   const summaryLine = text.split('\n').find((line) => line.startsWith('PLAYHEAD_SUMMARY '));
   process.stdout.write(text.split('\n').filter((line) => !line.startsWith('PLAYHEAD_SUMMARY ')).join('\n'));
-  fs.rmSync(scratch, { recursive: true, force: true });
-  if (!summaryLine) {
+  const summary = summaryLine ? (JSON.parse(summaryLine.slice('PLAYHEAD_SUMMARY '.length)) as LayerSummary) : undefined;
+  const passed = exitCode === 0 && summary !== undefined && summary.failed === 0;
+  // On failure keep the evidence: the audio capture, PulseAudio's and VS Code's logs, the workspace.
+  await server.stop({ keepData: !passed });
+  if (passed) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  } else {
+    process.stderr.write(`integration: kept ${scratch} (audio capture) and ${server.dataDir} (VS Code logs)\n`);
+  }
+  if (!summary) {
     process.stderr.write('integration: the suite did not report (see test-results/integration-*.log)\n');
     writeSummary('integration', { passed: 0, failed: 1, skipped: 0 });
     return 1;
   }
-  const summary = JSON.parse(summaryLine.slice('PLAYHEAD_SUMMARY '.length)) as { passed: number; failed: number; skipped: number };
   writeSummary('integration', summary);
-  return exitCode === 0 && summary.failed === 0 ? 0 : 1;
+  return passed ? 0 : 1;
 }
 
 main().then(

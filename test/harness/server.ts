@@ -26,7 +26,8 @@ export interface RunningServer {
   readonly port: number;
   readonly baseUrl: string;
   readonly dataDir: string;
-  stop(): Promise<void>;
+  /** Stops the server; `keepData` leaves its folder (logs, including extension logs) for a post-mortem. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -136,7 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const baseUrl = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const stop = async () => {
+  const stop = async (stopOptions: { keepData?: boolean } = {}) => {
     if (child.exitCode === null && child.pid !== undefined) {
       try {
         process.kill(-child.pid, 'SIGTERM');
@@ -153,7 +154,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await exited;
       }
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!stopOptions.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {

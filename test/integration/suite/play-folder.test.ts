@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { EngineClient } from '../../../src/engine/client';
 import { Player } from '../../../src/player';
 import { MementoStateStore } from '../../../src/vscode/memento-store';
-import { captureSeconds, frequencyTrack, readCapture } from '../../harness/capture-analysis';
+import { captureSeconds, readCapture, soundSeconds, toneShare } from '../../harness/capture-analysis';
 import { activateExtension, fixtureFolder, fixtureFrequency, repoPath, waitFor } from './support';
 
 describe('Play Folder in the extension host', () => {
@@ -27,12 +27,16 @@ describe('Play Folder in the extension host', () => {
     assert.equal(ext.player.snapshot.queueIndex, 0, `still on the first track (error: ${ext.player.snapshot.error?.message ?? 'none'})`);
     assert.ok(capture, 'the harness records the audio output (PLAYHEAD_TEST_CAPTURE)');
     // Real output: naudiodon → ALSA → the harness's PulseAudio null sink, recorded by parec.
-    await waitFor('a second of captured audio', () => captureSeconds(capture) > capturedBefore + 1.2, 10_000);
-    const heard = frequencyTrack(readCapture(capture)).filter((w) => w.atS >= capturedBefore);
-    const expected = fixtureFrequency('tone-flac16.flac');
-    assert.ok(heard.length >= 3, `too little sound captured: ${JSON.stringify(heard)}`);
-    const matching = heard.filter((w) => Math.abs(w.hz - expected) < expected * 0.05);
-    assert.ok(matching.length >= 6, `expected the ${expected} Hz tone of the first track, heard ${heard.map((w) => Math.round(w.hz)).join(', ')} Hz`);
+    await waitFor('some sound in the capture', () => soundSeconds(readCapture(capture), capturedBefore) >= 0.3, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const samples = readCapture(capture);
+    const heardS = captureSeconds(capture) - capturedBefore;
+    const shares = Object.fromEntries(
+      ['tone-flac16.flac', 'tone-mp3-cbr.mp3', 'tone-wav16.wav'].map((file) => [file, toneShare(samples, capturedBefore, heardS, fixtureFrequency(file))]),
+    );
+    const loudest = Object.entries(shares).sort((a, b) => b[1] - a[1])[0]!;
+    assert.equal(loudest[0], 'tone-flac16.flac', `the first track's tone should dominate what was heard: ${JSON.stringify(shares)}`);
+    assert.ok(loudest[1] > 0.2, `too little of the first track's tone in the capture: ${JSON.stringify(shares)}`);
   });
 
   it('resumes the saved queue, track and position from VS Code storage, paused', async () => {
