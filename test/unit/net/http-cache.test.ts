@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -126,6 +128,28 @@ describe('net/http-cache', () => {
     assert.equal((await entries()).length, 1);
     assert.deepEqual((await fs.readdir(dir)).filter((n) => n.startsWith('tmp-')), []);
     const hit = await windowA.lookup(server.url('/same'));
+    assert.ok(hit && (await fs.readFile(hit.dataPath)).equals(bytes));
+  });
+
+  it('two processes (two windows) downloading the same URL into one folder: one complete entry, both correct', async function () {
+    this.timeout(60_000);
+    const bytes = testBytes(3 * 1024 * 1024, 36);
+    server.route('/shared.flac', serveBytes(bytes, { chunkSize: 32 * 1024 }));
+    const worker = path.join(__dirname, 'cache-worker.ts');
+    const run = () =>
+      new Promise<{ fromCache: boolean; stored: boolean; length: number; sha: string }>((resolve, reject) =>
+        execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), worker, server.url('/shared.flac'), dir], (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+        ),
+      );
+    const results = await Promise.all([run(), run()]);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    for (const r of results) assert.deepEqual([r.length, r.sha], [bytes.length, sha]);
+    // Either both downloaded (one publish wins) or the second found the first's entry.
+    assert.ok(results.some((r) => r.stored || r.fromCache));
+    assert.equal((await entries()).length, 1);
+    assert.deepEqual((await fs.readdir(dir)).filter((n) => n.startsWith('tmp-')), []);
+    const hit = await new HttpCache({ directory: dir, maxBytes: 100_000_000 }).lookup(server.url('/shared.flac'));
     assert.ok(hit && (await fs.readFile(hit.dataPath)).equals(bytes));
   });
 
