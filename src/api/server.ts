@@ -110,6 +110,9 @@ export class ApiServer extends Disposable {
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    // A client hanging up mid-request must never become an unhandled 'error' in the host.
+    request.on('error', () => undefined);
+    response.on('error', () => undefined);
     try {
       const retryAfter = this.bucket.take();
       if (retryAfter > 0) {

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { ApiServer } from '../../api/server';
+import { minTokenLength } from '../../api/token';
 import { userConfigDir } from '../../base/config-dir';
+import { DisposableStore } from '../../base/lifecycle';
 import { PlaylistStore } from '../../library/playlists/store';
 import { resolvePlayInputs } from '../../library/resolve-inputs';
 import { CliCommand, ExitCode, numberFlag, parseArgs, UsageError } from '../command';
@@ -59,7 +61,7 @@ export const serveCommand: CliCommand = {
     let token: string;
     let tokenSource: string;
     if (typeof tokenFlag === 'string') {
-      if (tokenFlag.length < 16) throw new UsageError('--token must be at least 16 characters');
+      if (tokenFlag.length < minTokenLength) throw new UsageError(`--token must be at least ${minTokenLength} characters`);
       token = tokenFlag;
       tokenSource = 'the token given with --token';
     } else {
@@ -69,13 +71,23 @@ export const serveCommand: CliCommand = {
       tokenSource = `${read.created ? 'a new token written to' : 'the token in'} ${file}`;
     }
 
-    const found = parsed.positionals.length > 0 ? await resolvePlayInputs(parsed.positionals) : { tracks: [], skipped: [] };
+    const scan = new AbortController();
+    void io.interrupted.then(() => scan.abort(new Error('interrupted')));
+    let found;
+    try {
+      found = await resolvePlayInputs(parsed.positionals, { signal: scan.signal });
+    } catch (error) {
+      if (scan.signal.aborted) return ExitCode.ok; // Ctrl-C while scanning: nothing started yet
+      throw error;
+    }
     for (const skipped of found.skipped) io.stderr.write(`playhead serve: skipped ${skipped.path}: ${skipped.reason}\n`);
 
     const session = await PlayerSession.open({ sink, device: typeof device === 'string' ? device : undefined, io, verbose: parsed.flags.has('verbose') });
-    let server: ApiServer | undefined;
+    const owned = new DisposableStore();
+    if (playlists) owned.add(playlists);
     try {
       const { player } = session;
+      let server: ApiServer;
       try {
         server = await ApiServer.listen({
           player,
@@ -90,14 +102,17 @@ export const serveCommand: CliCommand = {
         io.stderr.write(`playhead serve: could not start the API: ${reason}\n`);
         return ExitCode.failure;
       }
+      owned.add(server);
       // Each problem once: snapshots repeat the last error until a new one replaces it.
       let lastErrorAt: number | undefined;
-      const errors = player.onDidChangeSnapshot(({ error }) => {
-        if (error && error.at !== lastErrorAt) {
-          lastErrorAt = error.at;
-          io.stderr.write(`playhead serve: ${error.message}\n`);
-        }
-      });
+      owned.add(
+        player.onDidChangeSnapshot(({ error }) => {
+          if (error && error.at !== lastErrorAt) {
+            lastErrorAt = error.at;
+            io.stderr.write(`playhead serve: ${error.message}\n`);
+          }
+        }),
+      );
       if (found.tracks.length > 0) {
         player.clear();
         player.add(found.tracks);
@@ -105,11 +120,11 @@ export const serveCommand: CliCommand = {
       }
       io.stderr.write(`Playhead API listening on ${server.url} (Ctrl-C to stop)\nUsing ${tokenSource}\n`);
       await io.interrupted;
-      errors.dispose();
       io.stderr.write('playhead serve: stopping\n');
       return ExitCode.ok;
     } finally {
-      server?.dispose();
+      // The API first, so no request reaches a player that is shutting down.
+      owned.dispose();
       await session.close();
     }
   },

@@ -311,8 +311,20 @@ describe('api: listening and lifetime', function () {
         assert.ok(Number(reply.headers['retry-after']) >= 1);
         assert.equal(reply.body.reason, 'rate-limited');
       }
-      // Unauthenticated requests count too, so the limit also slows down token guessing.
-      assert.equal((await call(server.port, 'GET', '/api/v1/player/status', { token: 'x'.repeat(20) })).status, 429);
+    } finally {
+      server.dispose();
+    }
+  });
+
+  it('counts requests with a wrong token too, so guessing is slowed down', async () => {
+    const server = await ApiServer.listen({ player, token, port: 0, rateLimit: { ratePerSecond: 0.1, burst: 2 } });
+    try {
+      const guess = () => call(server.port, 'GET', '/api/v1/player/status', { token: 'x'.repeat(20) });
+      assert.equal((await guess()).status, 401);
+      assert.equal((await guess()).status, 401);
+      const limited = await call(server.port, 'GET', '/api/v1/player/status', { token });
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers['retry-after']) >= 5, String(limited.headers['retry-after']));
     } finally {
       server.dispose();
     }
