@@ -12,9 +12,9 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 /**
  * FLAC through @wasm-audio-decoders/flac's frame decoder. We split the stream into frames
  * ourselves (header CRC-8, consecutive sample numbers, frame CRC-16) and hand whole frames
- * over. FLAC frames are independent, so a seek is only a new read position: SEEKTABLE
- * points narrow the range, frame-header bisection narrows it further, and output before
- * the target is dropped. Every frame's position comes from its own header, so the timeline
+ * over. A seek is a new read position on a fresh codec instance: SEEKTABLE points narrow
+ * the range, frame-header bisection narrows it further, and output before the target is
+ * dropped. Every frame's position comes from its own header, so the timeline
  * cannot drift, and a damaged frame is reported where it is.
  */
 export class FlacDecoder implements Decoder {
@@ -30,11 +30,13 @@ export class FlacDecoder implements Decoder {
   private reached = 0;
   private reportedShort = false;
   private disposed = false;
+  /** A codec instance being reset in the background, for the next seek. */
+  private spare: Promise<FlacWasm | undefined> | undefined;
 
   private constructor(
     private readonly source: ByteSource,
     private readonly stream: FlacStream,
-    private readonly wasm: FlacWasm,
+    private wasm: FlacWasm,
   ) {
     this.format = {
       codec: 'flac',
@@ -93,8 +95,8 @@ export class FlacDecoder implements Decoder {
       return;
     }
     const decoded = await quietly(() => this.wasm.decodeFrames(frames));
-    // libFLAC reports MISSING_FRAME when frame numbers jump, which every seek does; the
-    // samples are still all there. Anything else, or a short output, is real damage.
+    // libFLAC may report MISSING_FRAME when frame numbers jump; the samples are still all
+    // there. Anything else, or a short output, is real damage.
     const benign = decoded.samplesDecoded === this.reached - first.sample && decoded.errors?.every((e) => /MISSING_FRAME/.test(e.message));
     if (decoded.errors?.length && !benign) {
       throw new DecodeError('corrupt', `${this.source.uri}: FLAC decode error in the frame at sample ${first.sample}: ${decoded.errors[0]!.message}`, {
@@ -180,9 +182,26 @@ export class FlacDecoder implements Decoder {
       return;
     }
     const start = await this.locate(target);
+    await this.freshCodec();
     this.atEnd = false;
     this.bufferAt = start.byte;
     this.reached = start.sample;
+  }
+
+  /**
+   * libFLAC keeps state across frames: after a jump it reports MISSING_FRAME and, on some
+   * jumps (measured: into the short last frame, 186 frames ahead), reads out of bounds. So a
+   * seek continues on a fresh instance; the old one is reset in the background (a reset
+   * re-instantiates the wasm, ~10 ms) and kept as the spare for the next seek.
+   */
+  private async freshCodec(): Promise<void> {
+    const old = this.wasm;
+    const ready = this.spare ? await this.spare : undefined;
+    this.wasm = ready ?? (await createFlacWasm());
+    this.spare = old.reset().then(
+      () => old,
+      () => undefined,
+    );
   }
 
   /** A frame boundary at or before `target`: the closest the seek table and bisection find. */
@@ -221,6 +240,7 @@ export class FlacDecoder implements Decoder {
     this.disposed = true;
     try {
       this.wasm.free();
+      void this.spare?.then((spare) => spare?.free());
     } finally {
       this.source.dispose();
     }

@@ -1,4 +1,5 @@
 import { DecodeError } from '../types';
+import { parseVorbisModes, vorbisBlockSize } from './vorbis-modes';
 
 /** What the Ogg layer needs from a codec living inside it. */
 export interface OggCodec {
@@ -11,6 +12,8 @@ export interface OggCodec {
   readonly preroll: number;
   /** Samples a packet decodes to, when the codec can tell from the packet alone (Opus). */
   packetDuration?(packet: Uint8Array): number;
+  /** Vorbis: the packet's block size (it decodes to (previous block + this block) / 4). */
+  blockSize?(packet: Uint8Array): number;
   /** Forget all decoder state (after a seek); headers stay known. */
   restart(): Promise<void>;
   decode(packets: Uint8Array[]): { channelData: Float32Array[]; samplesDecoded: number; errors?: { message: string }[] };
@@ -69,6 +72,7 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
       () => (setup(inner), inner),
       () => undefined,
     );
+  const modes = parseVorbisModes(headers[0]!, headers[2]!);
   let current = await create();
   // libvorbis cannot restart mid-stream without a new instance; keep a ready spare so a
   // seek swaps instances instead of waiting for a reset. Created on the first seek.
@@ -81,6 +85,7 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
     granuleOffset: 0,
     // Vorbis output is exact from the second packet after a restart: start one page early.
     preroll: 0,
+    ...(modes ? { blockSize: (packet: Uint8Array) => vorbisBlockSize(packet, modes) } : {}),
     async restart() {
       const old = current;
       const ready = spare ? await spare : undefined;

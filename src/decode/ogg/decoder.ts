@@ -32,6 +32,11 @@ export class OggDecoder implements Decoder {
   private disposed = false;
   /** Granule of the last page decoded since the (re)start: where the next packet begins. */
   private prevGranule: number | undefined;
+  /** Vorbis seek state: block size of the last packet passed over, a packet kept to prime the
+   * codec, and whether the codec has been fed since the restart. */
+  private prevBlock: number | undefined;
+  private primer: Uint8Array | undefined;
+  private vorbisFed = false;
   /** Packets ending at or before this granule are not decoded (before the seek's pre-roll). */
   private skipBefore = -Infinity;
   /** The last page's granule (from open), an upper bound for seek interpolation. */
@@ -66,6 +71,9 @@ export class OggDecoder implements Decoder {
    */
   private startPosition(offset: number): number | undefined {
     this.prevGranule = offset === this.dataStart ? 0 : undefined;
+    this.prevBlock = undefined;
+    this.primer = undefined;
+    this.vorbisFed = false;
     return offset === this.dataStart ? -this.codec.granuleOffset : undefined;
   }
 
@@ -136,6 +144,8 @@ export class OggDecoder implements Decoder {
     const packets = this.packets.push(page);
     if (packets.length && this.codec.packetDuration && this.placeByDuration(page, packets)) {
       // placed packet by packet
+    } else if (packets.length && this.codec.blockSize && this.placeByBlocks(page, packets)) {
+      // placed packet by packet
     } else if (packets.length) {
       const decoded = this.codec.decode(packets);
       if (decoded.errors?.length) {
@@ -156,6 +166,59 @@ export class OggDecoder implements Decoder {
     }
     if (page.granule !== -1) this.prevGranule = page.granule;
     if (page.eos) this.atEnd = true;
+  }
+
+  /**
+   * Vorbis after a seek: packet lengths follow from block sizes ((previous + this) / 4), so
+   * packets that end before the target are skipped undecoded, except the one just before
+   * the first needed packet, which primes the codec (a fresh codec outputs nothing for its
+   * first packet). Returns false to let the page go the generic way.
+   */
+  private placeByBlocks(page: OggPage, packets: Uint8Array[]): boolean {
+    if (this.vorbisFed) {
+      this.feedVorbis(packets, this.outPos!);
+      return true;
+    }
+    const blocks = packets.map((p) => this.codec.blockSize!(p));
+    const durations = blocks.map((b, k) => {
+      const previous = k > 0 ? blocks[k - 1] : this.prevBlock;
+      return previous === undefined ? 0 : (previous + b) / 4;
+    });
+    let ends: number[];
+    if (this.prevGranule !== undefined) {
+      let at = this.prevGranule;
+      ends = durations.map((d) => (at += d));
+    } else if (page.granule !== -1 && page.granule <= this.skipBefore && !page.eos) {
+      // First page after a seek, wholly before the target: decode nothing, keep a primer.
+      this.primer = packets[packets.length - 1];
+      this.prevBlock = blocks[blocks.length - 1];
+      this.outPos = page.granule;
+      return true;
+    } else {
+      return false;
+    }
+    const first = ends.findIndex((end) => end > this.skipBefore);
+    if (first === -1) {
+      this.primer = packets[packets.length - 1];
+      this.prevBlock = blocks[blocks.length - 1];
+      this.outPos = ends[ends.length - 1]!;
+      return true;
+    }
+    const primer = first > 0 ? packets[first - 1] : this.primer;
+    const start = ends[first]! - durations[first]!;
+    const feed = primer ? [primer, ...packets.slice(first)] : packets.slice(first);
+    this.feedVorbis(feed, start);
+    this.primer = undefined;
+    return true;
+  }
+
+  private feedVorbis(packets: Uint8Array[], at: number): void {
+    this.vorbisFed = true;
+    const decoded = this.codec.decode(packets);
+    if (decoded.errors?.length) {
+      throw new DecodeError('corrupt', `${this.source.uri}: vorbis decode error near frame ${at}: ${decoded.errors[0]!.message}`, { frame: at });
+    }
+    this.outPos = this.queue.push(at, decoded.channelData);
   }
 
   /**
