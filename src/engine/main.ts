@@ -1,6 +1,7 @@
 import type { EngineEvent, EngineToHostMessage, RequestMessage } from './protocol';
 import { PROTOCOL_VERSION, parseEngineArgv, parseRequest } from './protocol';
 import { LocalEngine } from './local-engine';
+import { startWatchdog } from './watchdog';
 
 /**
  * The engine child process. Forked by the extension host (process.execPath with
@@ -24,6 +25,8 @@ function main(): void {
     process.exit(2);
   }
   const options = parseEngineArgv(process.argv.slice(2));
+  // Kept until the process ends: exiting can itself get stuck in native code.
+  startWatchdog();
   const engine = new LocalEngine({
     ...(options.sink !== undefined ? { sink: options.sink } : {}),
     ...(options.device !== undefined ? { device: options.device } : {}),
@@ -120,6 +123,10 @@ function main(): void {
   });
 
   emit({ type: 'ready', pid: process.pid, protocol: PROTOCOL_VERSION, sink: options.sink ?? 'auto' });
+
+  // Test hook: block the main thread as a hung native call would (watchdog tests).
+  const blockMs = Number(process.env.PLAYHEAD_ENGINE_TEST_BLOCK_MS ?? 0);
+  if (blockMs > 0) setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, blockMs), 50);
 }
 
 main();

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -116,5 +117,48 @@ describe('engine: crash recovery (kill -9)', function () {
     await sleep(500);
     assert.equal(engine.pid, undefined, 'not restarted again');
     assert.equal(engine.state, 'idle');
+  });
+});
+
+describe('engine: watchdog', function () {
+  this.timeout(30_000);
+
+  it('an engine whose main thread is stuck exits when its host dies (no orphan)', async () => {
+    const bundle = buildEngineBundle();
+    // A stand-in host: forks the engine with a blocked main thread, reports its pid, waits.
+    const host = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { fork } = require('node:child_process');
+         const engine = fork(${JSON.stringify(bundle.enginePath)}, ['--sink=null'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: { ...process.env, PLAYHEAD_ENGINE_TEST_BLOCK_MS: '60000' } });
+         engine.on('message', (m) => { if (m.event && m.event.type === 'ready') console.log(engine.pid); });
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    try {
+      const enginePid = await withTimeout(
+        new Promise<number>((resolve) => host.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim())))),
+        10_000,
+        'the engine to start',
+      );
+      await sleep(300); // the engine's main thread is now blocked
+      host.kill('SIGKILL');
+      const alive = () => {
+        try {
+          process.kill(enginePid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const started = Date.now();
+      while (alive() && Date.now() - started < 8000) await sleep(100);
+      assert.equal(alive(), false, 'the orphaned engine is gone');
+    } finally {
+      host.kill('SIGKILL');
+      bundle.dispose();
+    }
   });
 });
