@@ -7,6 +7,7 @@
  *
  *   npm run soak                          (1,000 track changes, 10,000 seeks, 100 panel cycles)
  *   npm run soak -- --scale=0.1           (a tenth of that)
+ *   npm run soak -- --engine=process      (the engine child process behind the EngineClient: IPC)
  *
  * Exits 1 when a check fails. The unit test runs `runSoak` scaled down.
  *
@@ -31,7 +32,9 @@ import { attachEngineTrace, attachPlayerTrace } from '../src/diagnostics/player-
 import { resources, ResourceSnapshot } from '../src/diagnostics/resource-tracker';
 import { Trace } from '../src/diagnostics/trace';
 import { trackedDecoderOpener, trackedInterval, trackedListener, trackedTimeout, trackWebview } from '../src/diagnostics/tracked';
+import { EngineClient } from '../src/engine/client';
 import { LocalEngine } from '../src/engine/local-engine';
+import type { EngineStats } from '../src/engine/protocol';
 import { Player } from '../src/player/player';
 import { MemoryStateStore } from '../src/player/store';
 import { PositionThrottle } from '../src/vscode/panel/position-throttle';
@@ -44,6 +47,12 @@ export interface SoakOptions {
   readonly log?: (line: string) => void;
   /** For testing the soak itself: each panel also subscribes to the player and never unsubscribes. */
   readonly injectListenerLeak?: boolean;
+  /**
+   * 'local' (default): the LocalEngine in this process. 'process': the real engine child process
+   * (src/engine/main.ts through tsx) behind the EngineClient, so every command is an IPC
+   * round-trip; its decoders are then counted in the child, not here.
+   */
+  readonly engine?: 'local' | 'process';
 }
 
 export interface Counts {
@@ -70,6 +79,8 @@ export interface SoakResult {
   readonly countsEnd: Counts;
   readonly countsAfterDispose: Counts;
   readonly traceEvents: number;
+  /** The engine child's own heap (not after a GC: it cannot be asked for one), process mode only. */
+  readonly engineHeap?: { readonly start: number; readonly end: number };
   /** Human-readable failed checks; empty when the soak passed. */
   readonly failures: string[];
 }
@@ -199,12 +210,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   memory(gc);
   const countsBefore = counts(undefined);
 
-  const engine = new LocalEngine({
-    sink: 'null',
-    pauseFadeMs: 0,
-    pipeSeconds: 0.2,
-    openDecoder: trackedDecoderOpener(openDecoder, 'LocalEngine'),
-  });
+  const engine =
+    options.engine === 'process'
+      ? new EngineClient({ enginePath: path.join(__dirname, '../src/engine/main.ts'), sink: 'null', pauseFadeMs: 0 })
+      : new LocalEngine({
+          sink: 'null',
+          pauseFadeMs: 0,
+          pipeSeconds: 0.2,
+          openDecoder: trackedDecoderOpener(openDecoder, 'LocalEngine'),
+        });
+  let engineStats: EngineStats | undefined;
+  const statsSubscription = engine.onStats((stats) => (engineStats = stats));
   // historyLimit 50 (the default is 500) so the warm-up fills the history: a bounded list
   // filling up is not a leak, and would otherwise be counted as one.
   const player = new Player({ engine, store: new MemoryStateStore(), log: () => undefined, historyLimit: 50 });
@@ -235,6 +251,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const settle = async () => {
     if (player.state === 'playing' || player.state === 'buffering') await player.pause();
     await sleep(300);
+    // Pending saves (a position report marks the position dirty) are timers too: write them
+    // now, and measure before the event loop turns again.
+    await player.flush();
   };
   const resume = async () => {
     if (player.state !== 'playing') await player.play();
@@ -254,6 +273,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await settle();
     const memoryStart = memory(gc);
     const countsStart = counts(player);
+    const engineHeapStart = engineStats?.heapUsedBytes;
     log(`start: heap ${formatBytes(memoryStart.heapUsed)}, external ${formatBytes(memoryStart.external)}, tracked ${JSON.stringify(countsStart.tracked)}, listeners ${countsStart.listeners}`);
     await resume();
 
@@ -283,6 +303,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await settle();
     const memoryEnd = memory(gc);
     const countsEnd = counts(player);
+    const engineHeapEnd = engineStats?.heapUsedBytes;
     log(`end:   heap ${formatBytes(memoryEnd.heapUsed)}, external ${formatBytes(memoryEnd.external)}, tracked ${JSON.stringify(countsEnd.tracked)}, listeners ${countsEnd.listeners}`);
 
     const heapGrowth = memoryEnd.heapUsed - memoryStart.heapUsed;
@@ -297,13 +318,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     // Everything disposed: back to before the player existed.
     for (const d of traced) d.dispose();
+    statsSubscription.dispose();
     player.dispose();
     engine.dispose();
     // The engine frees its decoders once its decoder task has stopped, and its teardown waits
-    // for that task with a 500 ms timer that stays pending until it expires.
-    await sleep(700);
-    memory(gc);
-    const countsAfterDispose = counts(undefined);
+    // for that task with a 500 ms timer that stays pending until it expires; an engine child
+    // takes a moment to exit and close its pipes.
+    let countsAfterDispose = counts(undefined);
+    for (let waited = 0; waited < 5_000; waited += 100) {
+      await sleep(100);
+      memory(gc);
+      countsAfterDispose = counts(undefined);
+      if (waited >= 600 && !sameCounts(countsBefore.handles, countsAfterDispose.handles) && !sameCounts(countsBefore.tracked, countsAfterDispose.tracked)) break;
+    }
     const disposedDiff = sameCounts(countsBefore.tracked, countsAfterDispose.tracked);
     if (disposedDiff) failures.push(`tracked resources left after dispose: ${disposedDiff}`);
     const disposedHandles = sameCounts(countsBefore.handles, countsAfterDispose.handles);
@@ -319,10 +346,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       countsEnd,
       countsAfterDispose,
       traceEvents: trace.length + trace.dropped,
+      ...(options.engine === 'process' && engineHeapStart !== undefined && engineHeapEnd !== undefined
+        ? { engineHeap: { start: engineHeapStart, end: engineHeapEnd } }
+        : {}),
       failures,
     };
   } finally {
     for (const d of traced) d.dispose();
+    statsSubscription.dispose();
     player.dispose();
     engine.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -340,13 +371,16 @@ async function main(): Promise<void> {
   const scaleArg = process.argv.find((a) => a.startsWith('--scale='));
   const scale = scaleArg ? Number(scaleArg.slice('--scale='.length)) : 1;
   if (!(scale > 0)) throw new Error(`bad --scale: ${scaleArg}`);
+  const engineKind: 'local' | 'process' = process.argv.includes('--engine=process') ? 'process' : 'local';
   const options = {
+    engine: engineKind,
     trackChanges: Math.round(1_000 * scale),
     seeks: Math.round(10_000 * scale),
     panelCycles: Math.round(100 * scale),
     log: (line: string) => console.log(line),
   };
-  console.log(`soak: ${options.trackChanges} track changes, ${options.seeks} seeks, ${options.panelCycles} panel open/close cycles (Player + LocalEngine, null sink)`);
+  const engineLabel = engineKind === 'process' ? 'EngineClient + engine child process' : 'LocalEngine in-process';
+  console.log(`soak: ${options.trackChanges} track changes, ${options.seeks} seeks, ${options.panelCycles} panel open/close cycles (Player + ${engineLabel}, null sink)`);
   const r = await runSoak(options);
   const row = (label: string, m: MemoryFigures) =>
     `${label} heapUsed ${formatBytes(m.heapUsed)}, external ${formatBytes(m.external)}, arrayBuffers ${formatBytes(m.arrayBuffers)}, rss ${formatBytes(m.rss)}`;
@@ -355,6 +389,7 @@ async function main(): Promise<void> {
   console.log(row('after GC, start:', r.memoryStart));
   console.log(row('after GC, end:  ', r.memoryEnd));
   console.log(`heap growth ${formatBytes(r.memoryEnd.heapUsed - r.memoryStart.heapUsed)}, external growth ${formatBytes(r.memoryEnd.external - r.memoryStart.external)}`);
+  if (r.engineHeap) console.log(`engine child heapUsed (its last stats, no forced GC; not checked): start ${formatBytes(r.engineHeap.start)}, end ${formatBytes(r.engineHeap.end)}`);
   console.log(`counts before the player: ${formatCounts(r.countsBefore)}`);
   console.log(`counts at start:          ${formatCounts(r.countsStart)}`);
   console.log(`counts at end:            ${formatCounts(r.countsEnd)}`);

@@ -15,6 +15,15 @@ describe('Soak (scaled down)', () => {
     assert.deepEqual(result.failures, []);
   });
 
+  it('over IPC (the EngineClient and the engine child process): counts back, the child gone after dispose', async function () {
+    this.timeout(120_000);
+    const result = await runSoak({ trackChanges: 20, seeks: 200, panelCycles: 3, engine: 'process' });
+    assert.equal(result.countsStart.handles.ProcessWrap, 1, 'the engine child is running during the soak');
+    assert.deepEqual(result.countsEnd.handles, result.countsStart.handles);
+    assert.equal(result.countsAfterDispose.handles.ProcessWrap, undefined, 'and gone after dispose');
+    assert.deepEqual(result.failures, []);
+  });
+
   it('catches a panel that never unsubscribes', async function () {
     this.timeout(60_000);
     const result = await runSoak({ trackChanges: 5, seeks: 50, panelCycles: 5, injectListenerLeak: true });
