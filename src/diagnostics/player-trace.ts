@@ -20,8 +20,8 @@ const playerCommands = [
 const engineCommands = ['load', 'play', 'pause', 'stop', 'seek', 'setVolume', 'preloadNext', 'listDevices', 'setDevice'];
 
 /**
- * Traces a player: every state transition (instant, with from/to/cause) and the current track
- * on the state lane, every command as a span on the commands lane. Dispose to detach.
+ * Traces a player: every state transition (instant, with from/to/cause), the current track and
+ * errors on the state lane, every command as a span on the commands lane. Dispose to detach.
  */
 export function attachPlayerTrace(player: Player, trace: Trace, pid: number = process.pid): IDisposable {
   const store = new DisposableStore();
@@ -34,12 +34,19 @@ export function attachPlayerTrace(player: Player, trace: Trace, pid: number = pr
     }),
   );
   let trackUri = player.snapshot.track?.uri;
+  let error = player.snapshot.error?.message;
   store.add(
     player.onDidChangeSnapshot((snapshot) => {
       const uri = snapshot.track?.uri;
-      if (uri === trackUri) return;
-      trackUri = uri;
-      trace.instant(stateLane, 'track', 'track', { uri: uri ?? null, index: snapshot.queueIndex });
+      if (uri !== trackUri) {
+        trackUri = uri;
+        trace.instant(stateLane, 'track', 'track', { uri: uri ?? null, index: snapshot.queueIndex });
+      }
+      const message = snapshot.error?.message;
+      if (message !== error) {
+        error = message;
+        if (message !== undefined) trace.instant(stateLane, 'error', 'error', { message });
+      }
     }),
   );
   store.add(
@@ -97,6 +104,7 @@ export function attachEngineTrace(engine: ObservableEngine, trace: Trace, option
         trace.counter(statsLane, 'pipe', { frames: s.pipeFrames });
         trace.counter(statsLane, 'memory', { heapUsedMB: s.heapUsedBytes / 2 ** 20, rssMB: s.rssBytes / 2 ** 20 });
         trace.counter(statsLane, 'underruns', { total: s.underruns });
+        if (s.firstPcmLatencyMs !== undefined) trace.counter(statsLane, 'first PCM after play', { ms: s.firstPcmLatencyMs });
       }),
     );
   }

@@ -134,4 +134,27 @@ describe('attachPlayerTrace on a real Player and LocalEngine (null sink)', () =>
     const ts = json.traceEvents.filter((e) => e.ph !== 'M').map((e) => e.ts);
     assert.deepEqual(ts, [...ts].sort((a, b) => a - b));
   });
+
+  it('records a skipped broken file as an error on the state lane', async () => {
+    const good = path.join(dir, 'good.wav');
+    const broken = path.join(dir, 'broken.wav');
+    writeWavS16(good, counterPcm(0, 22_050), 44_100, 2);
+    fs.writeFileSync(broken, Buffer.from('RIFF\u0000\u0000\u0000\u0000WAVEjunkjunkjunk'));
+    const engine = new LocalEngine({ sink: 'null', pauseFadeMs: 0, pipeSeconds: 0.2 });
+    const player = new Player({ engine, store: new MemoryStateStore(), log: () => undefined });
+    const trace = new Trace();
+    const attached = attachPlayerTrace(player, trace);
+    try {
+      player.add([{ uri: broken }, { uri: good }]);
+      await player.play();
+      await waitFor(player, (s) => s.error !== undefined);
+    } finally {
+      attached.dispose();
+      player.dispose();
+      engine.dispose();
+    }
+    const errors = trace.events().filter((e) => e.cat === 'error');
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]!.args!.message), /broken\.wav/);
+  });
 });
