@@ -5,9 +5,11 @@
  *    through openDecoder() in this process, side by side with `ffmpeg -f null` on the same
  *    file in the same run (wall clock of the ffmpeg process, so it includes its ~40 ms
  *    start-up). Target ≥ 0.6× ffmpeg, WAV ≥ 1×.
- *  - Seek latency (seek + first chunk) at 60 random positions of a 2-hour file per format:
- *    median and p99. Target ≤ 10 ms median. The first seek of a file is reported apart
- *    (MP3 builds its frame index lazily up to the target then).
+ *  - Seek latency (seek + first chunk) at 60 random positions of a 2-hour file per format,
+ *    back to back: median and p99. Target ≤ 10 ms median. The first seek of a file is
+ *    reported apart (MP3 builds its frame index lazily up to the target then, reading the
+ *    file that far). Back-to-back seeks are the worst case for FLAC and Vorbis, which reset
+ *    a spare codec instance in the background after each seek: the next seek waits for it.
  *  - Peak RSS of a child process decoding a whole 3-minute (2 runs) and a whole 2-hour file
  *    (one child per measurement). Target: the same within 5 MB. Measured without forced GC;
  *    sampling RSS with forced GC every 20k chunks through a 2-hour decode showed it flat (no
