@@ -42,6 +42,8 @@ export class SourceOpener {
   update(settings: NetworkSettings): void {
     const max = settings.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.cache = settings.cacheDirectory && max > 0 ? new HttpCache({ directory: settings.cacheDirectory, maxBytes: max, ...(this.extra.log ? { log: this.extra.log } : {}) }) : undefined;
+    // A lowered limit applies now, not at the next download.
+    void this.cache?.evict();
     const { cacheDirectory: _dir, cacheMaxBytes: _max, ...proxy } = settings;
     this.options = { ...this.extra, ...proxy, ...(this.cache ? { cache: this.cache } : {}) };
   }
