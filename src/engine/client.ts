@@ -53,6 +53,11 @@ export interface EngineClientOptions {
   /** Crashes tolerated within `crashWindowMs` before giving up (default 3 within 60 s). */
   readonly maxCrashes?: number;
   readonly crashWindowMs?: number;
+  /**
+   * The engine sends stats every second; silence this long means its main thread hangs (in
+   * native code, say): the client kills it and recovers as from a crash. Default 15 s.
+   */
+  readonly hangTimeoutMs?: number;
   readonly log?: (level: EngineLogLevel, message: string) => void;
 }
 
@@ -112,6 +117,8 @@ export class EngineClient extends Disposable implements AudioEngine {
   private _state: EngineState = 'idle';
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
+  private lastMessageAt = 0;
+  private hangTimer: NodeJS.Timeout | undefined;
 
   // What the engine should be doing, restored after a crash.
   private current: LoadedTrack | undefined;
@@ -285,6 +292,7 @@ export class EngineClient extends Disposable implements AudioEngine {
         }
       }, 10_000);
       child.on('message', (raw: unknown) => {
+        this.lastMessageAt = Date.now();
         const message = parseEngineMessage(raw);
         if (typeof message === 'string') {
           this.log('warn', `dropped a malformed engine message: ${message}`);
@@ -298,6 +306,7 @@ export class EngineClient extends Disposable implements AudioEngine {
           isReady = true;
           clearTimeout(startTimer);
           this.log('info', `engine started (pid ${message.event.pid}, sink ${message.event.sink})`);
+          this.watchForHang(child);
           resolve();
           return;
         }
@@ -316,6 +325,24 @@ export class EngineClient extends Disposable implements AudioEngine {
         if (child === this.child) this.onExit(code, signal);
       });
     });
+  }
+
+  private watchForHang(child: ChildProcess): void {
+    if (this.hangTimer) clearInterval(this.hangTimer);
+    const timeoutMs = this.options.hangTimeoutMs ?? 15_000;
+    this.hangTimer = setInterval(() => {
+      if (child !== this.child) {
+        clearInterval(this.hangTimer);
+        this.hangTimer = undefined;
+        return;
+      }
+      const silentMs = Date.now() - this.lastMessageAt;
+      if (silentMs >= timeoutMs) {
+        this.log('error', `the audio engine has not answered for ${silentMs} ms; killing it (pid ${child.pid})`);
+        child.kill('SIGKILL');
+      }
+    }, Math.min(1000, Math.max(100, timeoutMs / 4)));
+    this.hangTimer.unref();
   }
 
   private onEvent(event: EngineEvent): void {
@@ -448,6 +475,8 @@ export class EngineClient extends Disposable implements AudioEngine {
 
   private shutdownChild(): void {
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.hangTimer) clearInterval(this.hangTimer);
+    this.hangTimer = undefined;
     for (const [id] of this.pending) this.settle(id, false, 'The audio engine is disposed');
     const child = this.child;
     this.child = undefined;

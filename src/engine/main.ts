@@ -1,7 +1,7 @@
 import type { EngineEvent, EngineToHostMessage, RequestMessage } from './protocol';
 import { PROTOCOL_VERSION, parseEngineArgv, parseRequest } from './protocol';
 import { LocalEngine } from './local-engine';
-import { startWatchdog } from './watchdog';
+import { startOrphanWatch } from './watchdog';
 
 /**
  * The engine child process. Forked by the extension host (process.execPath with
@@ -26,7 +26,7 @@ function main(): void {
   }
   const options = parseEngineArgv(process.argv.slice(2));
   // Kept until the process ends: exiting can itself get stuck in native code.
-  startWatchdog();
+  startOrphanWatch();
   const engine = new LocalEngine({
     ...(options.sink !== undefined ? { sink: options.sink } : {}),
     ...(options.device !== undefined ? { device: options.device } : {}),

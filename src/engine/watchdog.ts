@@ -1,61 +1,40 @@
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import type { IDisposable } from '../base/lifecycle';
 
 /**
- * A watchdog on its own thread, for the two ways the engine process could outlive its use:
+ * Makes sure the engine does not outlive its host. When the host dies, the engine's
+ * 'disconnect' handler exits it — unless the engine's main thread is stuck in native code
+ * (seen: PortAudio blocked inside ALSA's PulseAudio plugin), and then the process would be
+ * orphaned forever. Only another process can kill a thread blocked in native code, so a tiny
+ * shell loop watches both pids and SIGKILLs the engine once the host has been gone 3 s.
+ * (A worker thread would do the same from inside, but its V8 isolate costs ~10 MB of RSS.)
  *
- *  - the host died (the extension host crashed or was killed) while the engine's main thread
- *    was stuck in native code, so 'disconnect' is never handled: the process would be
- *    orphaned forever (seen: PortAudio blocked inside ALSA's PulseAudio plugin);
- *  - the main thread hangs in a native call (PortAudio, a device driver): the engine stops
- *    answering while looking alive.
- *
- * The main thread bumps a shared counter every 250 ms. The worker checks once a second: if
- * the parent is gone for 3 s, or the counter has not moved for `hangMs`, it SIGKILLs the
- * process (the only thing that works against a thread blocked in native code). The host
- * notices the exit and restarts the engine (crash recovery) when it is still there.
+ * A hung main thread with a live host is the host's to detect (EngineClient: no message for
+ * `hangTimeoutMs` → kill → crash recovery). Windows has no /bin/sh: no watcher there.
  */
-
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const beats = new Int32Array(workerData.shared);
-let last = Atomics.load(beats, 0);
-let lastChange = Date.now();
-let orphanSince = 0;
-setInterval(() => {
-  const now = Date.now();
-  const beat = Atomics.load(beats, 0);
-  if (beat !== last) { last = beat; lastChange = now; }
-  const orphan = process.ppid !== workerData.parentPid;
-  orphanSince = orphan ? (orphanSince || now) : 0;
-  const why = orphan && now - orphanSince >= 3000 ? 'the host process is gone'
-    : now - lastChange >= workerData.hangMs ? 'the engine main thread is not responding (' + (now - lastChange) + ' ms)'
-    : '';
-  if (why) {
-    try { require('node:fs').writeSync(2, 'playhead engine watchdog: ' + why + '; exiting\\n'); } catch {}
-    process.kill(process.pid, 'SIGKILL');
-  }
-}, 1000);
+const WATCH_SCRIPT = `
+host=$1; engine=$2; gone=0
+while kill -0 "$engine" 2>/dev/null; do
+  if kill -0 "$host" 2>/dev/null; then gone=0; else gone=$((gone + 1)); fi
+  if [ "$gone" -ge 3 ]; then
+    echo "playhead engine watchdog: the host process is gone; killing the engine" >&2
+    kill -9 "$engine" 2>/dev/null; exit 0
+  fi
+  sleep 1
+done
 `;
 
-export function startWatchdog(options: { hangMs?: number } = {}): IDisposable {
-  const shared = new SharedArrayBuffer(4);
-  const beats = new Int32Array(shared);
-  const beat = setInterval(() => Atomics.add(beats, 0, 1), 250);
-  beat.unref();
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { shared, parentPid: process.ppid, hangMs: options.hangMs ?? 15_000 },
-    // The watchdog needs none of the parent's flags (tsx loaders, inspector).
-    execArgv: [],
-    stdout: false,
-    stderr: false,
+export function startOrphanWatch(hostPid: number = process.ppid): IDisposable {
+  if (process.platform === 'win32' || !fs.existsSync('/bin/sh')) return { dispose() {} };
+  const watcher = spawn('/bin/sh', ['-c', WATCH_SCRIPT, 'playhead-engine-watch', String(hostPid), String(process.pid)], {
+    stdio: 'ignore',
   });
-  worker.unref();
+  watcher.on('error', () => undefined);
+  watcher.unref();
   return {
     dispose() {
-      clearInterval(beat);
-      void worker.terminate();
+      if (watcher.exitCode === null && watcher.signalCode === null) watcher.kill('SIGTERM');
     },
   };
 }

@@ -120,8 +120,32 @@ describe('engine: crash recovery (kill -9)', function () {
   });
 });
 
-describe('engine: watchdog', function () {
+describe('engine: watchdogs', function () {
   this.timeout(30_000);
+
+  it('the client kills an engine whose main thread hangs and recovers the track', async () => {
+    const bundle = buildEngineBundle();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-hang-'));
+    const file = path.join(dir, 'counter.wav');
+    writeWavS16(file, counterPcm(0, RATE * 10), RATE, 2);
+    const engine = new EngineClient({
+      enginePath: bundle.enginePath,
+      sink: 'null',
+      hangTimeoutMs: 1500,
+      env: { PLAYHEAD_ENGINE_TEST_BLOCK_MS: '20000' },
+    });
+    try {
+      await engine.load({ id: 'h', uri: file }, { autoplay: true });
+      const pid = engine.pid;
+      const restarted = await withTimeout(once(engine.onDidRestart), 8000, 'the restart after the hang');
+      assert.notEqual(restarted.pid, pid);
+      assert.equal(engine.state, 'playing');
+    } finally {
+      engine.dispose();
+      bundle.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('an engine whose main thread is stuck exits when its host dies (no orphan)', async () => {
     const bundle = buildEngineBundle();
