@@ -71,13 +71,18 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
     const auth = proxyAuthorization(proxy, init);
     const proxyPort = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
     if (url.protocol === 'http:') {
-      // Plain HTTP through a proxy: the absolute URL goes to the proxy (RFC 7230 §5.3.2).
+      // Plain HTTP through a proxy: the absolute URL goes to the proxy (RFC 7230 §5.3.2),
+      // without user:password (those become the origin's Authorization header, as direct).
+      const target = new URL(url.href);
+      target.username = '';
+      target.password = '';
+      const origin = url.username ? { Authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` } : {};
       start(
         http.request({
           host: proxy.hostname,
           port: proxyPort,
-          path: url.href,
-          headers: { ...headers, Host: url.host, ...(auth ? { 'Proxy-Authorization': auth } : {}) },
+          path: target.href,
+          headers: { ...origin, ...headers, Host: url.host, ...(auth ? { 'Proxy-Authorization': auth } : {}) },
           agent: false,
         }),
       );

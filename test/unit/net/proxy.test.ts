@@ -101,6 +101,20 @@ describe('net/proxy', () => {
       assert.equal(proxy.auth[0], `Basic ${Buffer.from('me:secret').toString('base64')}`);
     });
 
+    it('sends credentials in the URL as the origin Authorization header, never in the proxied request line', async () => {
+      server.route('/private', (req, res, s) =>
+        req.headers.authorization === `Basic ${Buffer.from('dj:pw').toString('base64')}` ? serveBytes(testBytes(100))(req, res, s) : res.writeHead(401).end(),
+      );
+      const url = server.url('/private').replace('http://', 'http://dj:pw@');
+      const viaProxy = await openHttpSource(url, { ...fast, proxy: proxy.url });
+      sources.push(viaProxy);
+      assert.ok((await readAll(viaProxy)).equals(testBytes(100)));
+      assert.deepEqual(proxy.seen, [`GET ${server.url('/private')}`]);
+      const direct = await openHttpSource(url, fast);
+      sources.push(direct);
+      assert.ok((await readAll(direct)).equals(testBytes(100)));
+    });
+
     it('tunnels HTTPS with CONNECT, and range requests go through the tunnel too', async () => {
       const bytes = testBytes(2 * 1024 * 1024, 42);
       const route = serveBytes(bytes);
