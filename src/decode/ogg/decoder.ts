@@ -147,6 +147,7 @@ export class OggDecoder implements Decoder {
     } else if (packets.length && this.codec.blockSize && this.placeByBlocks(page, packets)) {
       // placed packet by packet
     } else if (packets.length) {
+      this.vorbisFed = true; // the codec is no longer fresh: later pages continue, never skip
       const decoded = this.codec.decode(packets);
       if (decoded.errors?.length) {
         throw new DecodeError('corrupt', `${this.source.uri}: ${this.codec.codec} decode error in the page at byte ${page.offset}: ${decoded.errors[0]!.message}`, {
