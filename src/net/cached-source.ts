@@ -1,5 +1,6 @@
 import { Emitter } from '../base/event';
 import type { CachedByteSource } from './http-cache';
+import { redactUrl } from './errors';
 import { sniffFormat, type FormatHint } from './sniff';
 import type { BufferingState, NetworkSource } from './types';
 
@@ -17,7 +18,7 @@ export class CachedNetworkSource implements NetworkSource {
   constructor(private readonly file: CachedByteSource) {}
 
   get uri(): string {
-    return this.file.uri;
+    return redactUrl(this.file.uri);
   }
   get size(): number {
     return this.file.size;

@@ -41,3 +41,14 @@ export class NetError extends DecodeError {
 export function isRetryable(error: unknown): boolean {
   return error instanceof NetError && error.retryable;
 }
+
+/** A URL for messages and logs: a password in it is replaced by `***`. */
+export function redactUrl(url: string | URL): string {
+  try {
+    const copy = new URL(String(url));
+    if (copy.password) copy.password = '***';
+    return copy.href;
+  } catch {
+    return String(url);
+  }
+}

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Emitter } from '../base/event';
 import { Disposable, toDisposable } from '../base/lifecycle';
 import type { CacheWriter, HttpCache } from './http-cache';
-import { isRetryable, NetError } from './errors';
+import { isRetryable, NetError, redactUrl } from './errors';
 import { IcyDemuxer } from './icy';
 import type { ProxySettings } from './proxy';
 import { ReadAheadWindow } from './read-ahead';
@@ -128,7 +128,7 @@ export async function openHttpSource(uri: string, options: HttpSourceOptions = {
   try {
     url = new URL(uri);
   } catch {
-    throw new NetError('bad-url', `${uri}: not a valid URL`);
+    throw new NetError('bad-url', `${redactUrl(uri)}: not a valid URL`);
   }
   const settings = settingsOf(options);
   const cache = options.cache;
@@ -166,7 +166,7 @@ export async function openHttpSource(uri: string, options: HttpSourceOptions = {
       if (!isRetryable(error)) throw error;
       const delay = budget.nextDelay();
       if (delay === undefined || Date.now() + delay >= deadline) throw gaveUp(error as NetError, budget.retries);
-      if (options.signal && !(await cancellableDelay(delay, options.signal))) throw new NetError('closed', `${uri}: cancelled`);
+      if (options.signal && !(await cancellableDelay(delay, options.signal))) throw new NetError('closed', `${redactUrl(uri)}: cancelled`);
       if (!options.signal) await new Promise((r) => setTimeout(r, delay));
     }
   }
@@ -215,8 +215,12 @@ export class HttpByteSource extends Disposable implements NetworkSource {
   private readonly cached: Promise<boolean>;
   private readonly log: (message: string) => void;
 
+  /** For messages (decoders use it too): the URL without its password. */
+  readonly uri: string;
+
   constructor(
-    readonly uri: string,
+    /** As given: the cache key. */
+    key: string,
     /** After redirects: reconnections go straight here. */
     private readonly url: URL,
     first: IncomingMessage,
@@ -225,6 +229,7 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     private readonly options: HttpSourceOptions,
   ) {
     super();
+    this.uri = redactUrl(key);
     this.size = facts.size;
     this.live = facts.live;
     this.contentType = facts.contentType;
@@ -235,7 +240,7 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     this.window = new ReadAheadWindow({ readAhead: settings.readAheadBytes, keepBehind: settings.keepBehindBytes });
     if (options.cache && facts.size !== undefined) {
       this.cacheWriter = options.cache.beginWrite({
-        url: uri,
+        url: key,
         size: facts.size,
         ...(facts.etag ? { etag: facts.etag } : {}),
         ...(facts.lastModified ? { lastModified: facts.lastModified } : {}),

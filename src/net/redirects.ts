@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { NetError } from './errors';
+import { NetError, redactUrl } from './errors';
 import { sendRequest, type RequestInit } from './request';
 
 export const MAX_REDIRECTS = 5;
@@ -28,13 +28,13 @@ export async function requestFollowingRedirects(start: URL, init: RequestInit, m
       try {
         next = new URL(location, url);
       } catch {
-        throw new NetError('bad-url', `${start.href}: redirect to an invalid location "${location}"`);
+        throw new NetError('bad-url', `${redactUrl(start)}: redirect to an invalid location "${location}"`);
       }
       if (visited.has(next.href)) {
-        throw new NetError('redirect-loop', `${start.href}: redirect loop (${[...visited, next.href].join(' → ')})`);
+        throw new NetError('redirect-loop', `${redactUrl(start)}: redirect loop (${[...visited, next.href].map(redactUrl).join(' → ')})`);
       }
       if (visited.size > maxRedirects) {
-        throw new NetError('too-many-redirects', `${start.href}: more than ${maxRedirects} redirects`);
+        throw new NetError('too-many-redirects', `${redactUrl(start)}: more than ${maxRedirects} redirects`);
       }
       url = next;
       continue;
@@ -42,6 +42,6 @@ export async function requestFollowingRedirects(start: URL, init: RequestInit, m
     if ((status >= 200 && status < 300) || status === 304) return { response, url };
     response.destroy();
     const reason = response.statusMessage ? ` ${response.statusMessage}` : '';
-    throw new NetError('http-status', `${url.href}: the server answered HTTP ${status}${reason}`, status);
+    throw new NetError('http-status', `${redactUrl(url)}: the server answered HTTP ${status}${reason}`, status);
   }
 }

@@ -2,7 +2,7 @@ import type { PlaylistEntry } from '../library/playlists/entry';
 import { parseM3u } from '../library/playlists/m3u';
 import { parsePls } from '../library/playlists/pls';
 import { decodePlaylistText } from '../library/playlists/text-encoding';
-import { NetError } from './errors';
+import { NetError, redactUrl } from './errors';
 import { requestFollowingRedirects } from './redirects';
 import type { HttpSourceOptions } from './http-source';
 import { sniffFormat } from './sniff';
@@ -28,7 +28,7 @@ export async function fetchRemotePlaylist(uri: string, options: HttpSourceOption
   try {
     url = new URL(uri);
   } catch {
-    throw new NetError('bad-url', `${uri}: not a valid URL`);
+    throw new NetError('bad-url', `${redactUrl(uri)}: not a valid URL`);
   }
   const { response, url: finalUrl } = await requestFollowingRedirects(
     url,
@@ -40,14 +40,14 @@ export async function fetchRemotePlaylist(uri: string, options: HttpSourceOption
   const body = await new Promise<Buffer>((resolve, reject) => {
     const timer = setTimeout(() => {
       response.destroy();
-      reject(new NetError('stalled', `${uri}: the playlist did not arrive within ${options.stallTimeoutMs ?? 15_000} ms`));
+      reject(new NetError('stalled', `${redactUrl(uri)}: the playlist did not arrive within ${options.stallTimeoutMs ?? 15_000} ms`));
     }, options.stallTimeoutMs ?? 15_000);
     response.on('data', (chunk: Buffer) => {
       total += chunk.length;
       if (total > MAX_PLAYLIST_BYTES) {
         clearTimeout(timer);
         response.destroy();
-        reject(new NetError('http-status', `${uri}: more than ${MAX_PLAYLIST_BYTES} bytes: not a playlist`));
+        reject(new NetError('http-status', `${redactUrl(uri)}: more than ${MAX_PLAYLIST_BYTES} bytes: not a playlist`));
         return;
       }
       parts.push(chunk);
@@ -58,13 +58,13 @@ export async function fetchRemotePlaylist(uri: string, options: HttpSourceOption
     });
     response.on('error', (error) => {
       clearTimeout(timer);
-      reject(new NetError('connection', `${uri}: ${error.message}`));
+      reject(new NetError('connection', `${redactUrl(uri)}: ${error.message}`));
     });
   });
   const hint = sniffFormat(String(response.headers['content-type'] ?? ''), body);
   const format = hint.kind === 'playlist' ? hint.format : /\.pls$/i.test(finalUrl.pathname) ? 'pls' : 'm3u';
   const text = decodePlaylistText(body, format === 'm3u' && /\.m3u8$/i.test(finalUrl.pathname));
-  if (/^#EXT-X-/m.test(text)) throw new NetError('bad-url', `${uri}: an HLS playlist; HLS streams are not supported`);
+  if (/^#EXT-X-/m.test(text)) throw new NetError('bad-url', `${redactUrl(uri)}: an HLS playlist; HLS streams are not supported`);
   // Parsed against a dummy folder, then every non-URL location is resolved against the URL instead.
   const entries = format === 'pls' ? parsePls(text, '/') : parseM3u(text, '/');
   return entries.map((entry) => {

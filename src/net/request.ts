@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { NetError } from './errors';
+import { NetError, redactUrl } from './errors';
 import { connectToleratingIcy } from './icy-status';
 import { proxyAuthorization, resolveProxy, type ProxySettings } from './proxy';
 
@@ -22,7 +22,7 @@ export interface RequestInit extends ProxySettings {
  */
 export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingMessage> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.reject(new NetError('bad-url', `${url.href}: only http and https URLs can be played`));
+    return Promise.reject(new NetError('bad-url', `${redactUrl(url)}: only http and https URLs can be played`));
   }
   const proxy = resolveProxy(url, init);
   return new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -43,13 +43,13 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
     };
 
     const timer = setTimeout(
-      () => fail(new NetError('connect-timeout', `${url.href}: no response within ${init.connectTimeoutMs} ms`)),
+      () => fail(new NetError('connect-timeout', `${redactUrl(url)}: no response within ${init.connectTimeoutMs} ms`)),
       init.connectTimeoutMs,
     );
     cleanups.push(() => clearTimeout(timer));
     if (init.signal) {
-      if (init.signal.aborted) return fail(new NetError('closed', `${url.href}: request cancelled`));
-      const onAbort = () => fail(new NetError('closed', `${url.href}: request cancelled`));
+      if (init.signal.aborted) return fail(new NetError('closed', `${redactUrl(url)}: request cancelled`));
+      const onAbort = () => fail(new NetError('closed', `${redactUrl(url)}: request cancelled`));
       init.signal.addEventListener('abort', onAbort, { once: true });
       cleanups.push(() => init.signal!.removeEventListener('abort', onAbort));
     }
@@ -103,7 +103,7 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
     connect.on('connect', (answer: http.IncomingMessage, socket: Duplex) => {
       if (answer.statusCode !== 200) {
         socket.destroy();
-        return fail(new NetError('proxy', `${url.href}: the proxy ${proxy.host} refused the tunnel (HTTP ${answer.statusCode})`));
+        return fail(new NetError('proxy', `${redactUrl(url)}: the proxy ${proxy.host} refused the tunnel (HTTP ${answer.statusCode})`));
       }
       // SNI carries host names only (RFC 6066); the certificate is still checked against an IP.
       const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -117,5 +117,5 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
 function connectionError(url: URL, error: Error, proxy: URL | undefined): NetError {
   const via = proxy ? ` (via proxy ${proxy.host})` : '';
   const code = (error as NodeJS.ErrnoException).code;
-  return new NetError('connection', `${url.href}: connection failed${via}: ${code ? `${code} ` : ''}${error.message}`);
+  return new NetError('connection', `${redactUrl(url)}: connection failed${via}: ${code ? `${code} ` : ''}${error.message}`);
 }

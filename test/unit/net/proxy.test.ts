@@ -113,6 +113,9 @@ describe('net/proxy', () => {
       const direct = await openHttpSource(url, fast);
       sources.push(direct);
       assert.ok((await readAll(direct)).equals(testBytes(100)));
+      // The password never reaches messages (decoders and logs use source.uri).
+      assert.equal(direct.uri, server.url('/private').replace('http://', 'http://dj:***@'));
+      await assert.rejects(openHttpSource(url.replace('/private', '/nope'), fast), (e: Error) => !e.message.includes('pw') && e.message.includes('dj:***@'));
     });
 
     it('tunnels HTTPS with CONNECT, and range requests go through the tunnel too', async () => {
