@@ -33,7 +33,7 @@ export class PcmQueue {
   push(frame: number, data: readonly Float32Array[]): number {
     const length = data[0]?.length ?? 0;
     const end = frame + length;
-    let from = Math.max(0, this.skipUntil - frame);
+    const from = Math.max(0, this.skipUntil - frame);
     let to = length;
     if (this.endFrame !== undefined) to = Math.min(to, this.endFrame - frame);
     if (to <= from) return end;
@@ -41,7 +41,6 @@ export class PcmQueue {
     this.blocks.push({ frame: frame + from, channels });
     this.queued += to - from;
     this.skipUntil = Math.max(this.skipUntil, frame + to);
-    from = 0;
     return end;
   }
 

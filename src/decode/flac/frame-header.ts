@@ -38,16 +38,13 @@ export function parseFrameHeader(b: Uint8Array, p: number, stream: StreamShape):
   const channels = chCode < 8 ? chCode + 1 : 2;
   if (channels !== stream.channels) return undefined;
   let q = p + 4;
-  let v = b[q++]!;
-  let extra: number;
-  if (v < 0x80) extra = 0;
-  else if ((v & 0xe0) === 0xc0) (v &= 0x1f), (extra = 1);
-  else if ((v & 0xf0) === 0xe0) (v &= 0x0f), (extra = 2);
-  else if ((v & 0xf8) === 0xf0) (v &= 0x07), (extra = 3);
-  else if ((v & 0xfc) === 0xf8) (v &= 0x03), (extra = 4);
-  else if ((v & 0xfe) === 0xfc) (v &= 0x01), (extra = 5);
-  else if (v === 0xfe) (v = 0), (extra = 6);
-  else return undefined;
+  const lead = b[q++]!;
+  // UTF-8-style coding: the count of leading 1 bits says how many continuation bytes follow.
+  let ones = 0;
+  while (ones < 8 && lead & (0x80 >> ones)) ones++;
+  if (ones === 1 || ones === 8) return undefined; // a continuation byte, or 0xff
+  const extra = ones === 0 ? 0 : ones - 1;
+  let v = lead & (0x7f >> ones);
   for (let i = 0; i < extra; i++) {
     const c = b[q++]!;
     if ((c & 0xc0) !== 0x80) return undefined;
@@ -57,7 +54,10 @@ export function parseFrameHeader(b: Uint8Array, p: number, stream: StreamShape):
   if (bsCode === 1) blockSize = 192;
   else if (bsCode <= 5) blockSize = 576 << (bsCode - 2);
   else if (bsCode === 6) blockSize = b[q++]! + 1;
-  else if (bsCode === 7) (blockSize = ((b[q]! << 8) | b[q + 1]!) + 1), (q += 2);
+  else if (bsCode === 7) {
+    blockSize = ((b[q]! << 8) | b[q + 1]!) + 1;
+    q += 2;
+  }
   else blockSize = 256 << (bsCode - 8);
   if (srCode === 12) q += 1;
   else if (srCode === 13 || srCode === 14) q += 2;

@@ -20,7 +20,10 @@ export function parseXing(b: Uint8Array, p: number, h: MpegFrameHeader): XingInf
     const flags = u32(at + 4);
     let q = at + 8;
     let frames: number | undefined;
-    if (flags & 1) (frames = u32(q)), (q += 4);
+    if (flags & 1) {
+      frames = u32(q);
+      q += 4;
+    }
     if (flags & 2) q += 4;
     if (flags & 4) q += 100;
     if (flags & 8) q += 4;

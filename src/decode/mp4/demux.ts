@@ -30,8 +30,12 @@ function* boxes(b: Uint8Array, start: number, end: number): Generator<Box> {
     let size = view.getUint32(p);
     const type = String.fromCharCode(b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
     let header = 8;
-    if (size === 1) (size = Number(view.getBigUint64(p + 8))), (header = 16);
-    else if (size === 0) size = end - p;
+    if (size === 1) {
+      size = Number(view.getBigUint64(p + 8));
+      header = 16;
+    } else if (size === 0) {
+      size = end - p;
+    }
     if (size < header || p + size > end) return;
     yield { type, start: p, bodyStart: p + header, end: p + size };
     p += size;
@@ -156,7 +160,10 @@ function sampleTables(b: Uint8Array, view: DataView, stbl: Box, uri: string): Pi
   for (let e = 0; e < sttsCount; e++) {
     const n = view.getUint32(stts.bodyStart + 8 + 8 * e);
     const delta = view.getUint32(stts.bodyStart + 12 + 8 * e);
-    for (let k = 0; k < n && i < count; k++) (times[i++] = t), (t += delta);
+    for (let k = 0; k < n && i < count; k++) {
+      times[i++] = t;
+      t += delta;
+    }
   }
   for (; i <= count; i++) times[i] = t;
   return { offsets, sizes, times };

@@ -114,6 +114,9 @@ function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!.slice();
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) out.set(p, at), (at += p.length);
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }

@@ -83,8 +83,9 @@ function parseFmt(b: Buffer, uri: string, at: number): Omit<WavLayout, 'dataOffs
   let kind: WavSampleKind;
   if (tag === WAVE_FORMAT_PCM && [8, 16, 24, 32].includes(bitsPerSample)) kind = 'int';
   else if (tag === WAVE_FORMAT_IEEE_FLOAT && (bitsPerSample === 32 || bitsPerSample === 64)) kind = 'float';
-  else
+  else {
     throw new DecodeError('unsupported', `${uri}: WAV format tag 0x${tag.toString(16)} with ${bitsPerSample}-bit samples is not supported`);
+  }
   if (channels < 1 || sampleRate < 1 || blockAlign !== channels * (bitsPerSample / 8)) {
     throw new DecodeError('corrupt', `${uri}: inconsistent WAV fmt chunk (channels ${channels}, rate ${sampleRate}, block ${blockAlign})`, {
       byte: at,

@@ -20,7 +20,10 @@ function resampleChunked(input: Float32Array, inRate: number, outRate: number, s
   parts.push(r.flush(Math.round((input.length * outRate) / inRate))[0]!);
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) out.set(p, at), (at += p.length);
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
