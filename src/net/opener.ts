@@ -1,5 +1,6 @@
 import { FileByteSource } from '../decode/byte-source';
 import type { ByteSource } from '../decode/types';
+import { NetError, redactUrl } from './errors';
 import { HttpCache } from './http-cache';
 import { openHttpSource, type HttpSourceOptions } from './http-source';
 import type { ProxySettings } from './proxy';
@@ -50,14 +51,26 @@ export class SourceOpener {
 
   async open(uri: string, hooks: SourceHooks = {}): Promise<ByteSource> {
     if (!/^https?:\/\//i.test(uri)) return FileByteSource.open(uri);
-    let target = uri;
-    if (looksLikePlaylistUrl(uri)) {
-      const first = (await fetchRemotePlaylist(uri, this.options)).find((entry) => entry.url && /^https?:\/\//i.test(entry.url));
-      if (first?.url) target = first.url;
+    const target = looksLikePlaylistUrl(uri) ? await this.firstEntry(uri) : uri;
+    let source: NetworkSource = await openHttpSource(target, this.options);
+    // What the server says it sent, checked against the first bytes: a playlist behind an
+    // audio-looking link is followed once; a web page is named as such, not "unknown format".
+    const hint = await source.formatHint().catch(() => undefined);
+    if (hint?.kind === 'playlist' && target === uri) {
+      source.dispose();
+      source = await openHttpSource(await this.firstEntry(uri), this.options);
+    } else if (hint?.kind === 'not-audio') {
+      source.dispose();
+      throw new NetError('bad-url', `${redactUrl(target)}: the server sent ${hint.contentType}, not audio (a web page rather than a stream?)`);
     }
-    const source: NetworkSource = await openHttpSource(target, this.options);
     if (hooks.onTitle) source.onDidChangeTitle(hooks.onTitle);
     if (hooks.onBuffering) source.onDidChangeBuffering(hooks.onBuffering);
     return source;
+  }
+
+  private async firstEntry(playlistUri: string): Promise<string> {
+    const first = (await fetchRemotePlaylist(playlistUri, this.options)).find((entry) => entry.url && /^https?:\/\//i.test(entry.url));
+    if (!first?.url) throw new NetError('bad-url', `${redactUrl(playlistUri)}: the playlist has no http(s) stream in it`);
+    return first.url;
   }
 }

@@ -3,6 +3,7 @@ import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileByteSource } from '../../../src/decode/byte-source';
+import { NetError } from '../../../src/net/errors';
 import { SourceOpener } from '../../../src/net/opener';
 import type { NetworkSource } from '../../../src/net/types';
 import { TestServer, fast, readAll, serveBytes, testBytes } from './server';
@@ -54,5 +55,19 @@ describe('net/opener', () => {
     on.update({ cacheDirectory, cacheMaxBytes: 10_000 });
     for (let waited = 0; (await fs.readdir(cacheDirectory)).length > 0 && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(await fs.readdir(cacheDirectory), []);
+  });
+
+  it('follows a playlist served under an audio-looking URL, and names a web page as such', async () => {
+    server.route('/s.mp3', serveBytes(testBytes(3000, 2)));
+    server.route('/listen', serveBytes(Buffer.from(`#EXTM3U\n${server.url('/s.mp3')}\n`), { contentType: 'audio/x-mpegurl' }));
+    server.route('/page', serveBytes(Buffer.from('<!doctype html><title>Radio</title>'), { contentType: 'text/html' }));
+    server.route('/empty.pls', serveBytes(Buffer.from('[playlist]\nNumberOfEntries=0\n'), { contentType: 'audio/x-scpls' }));
+    const opener = new SourceOpener({}, fast);
+    const followed = (await opener.open(server.url('/listen'))) as NetworkSource;
+    assert.equal(followed.uri, server.url('/s.mp3'));
+    assert.ok((await readAll(followed)).equals(testBytes(3000, 2)));
+    followed.dispose();
+    await assert.rejects(opener.open(server.url('/page')), (e: Error) => e instanceof NetError && /text\/html, not audio/.test(e.message));
+    await assert.rejects(opener.open(server.url('/empty.pls')), (e: Error) => e instanceof NetError && /no http\(s\) stream/.test(e.message));
   });
 });
