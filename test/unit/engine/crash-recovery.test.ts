@@ -53,7 +53,10 @@ describe('engine: crash recovery (kill -9)', function () {
   });
 
   for (const playing of [true, false]) {
-    it(`resumes the same track at the same position, ${playing ? 'playing' : 'paused'}, within 1 s`, async () => {
+    it(`resumes the same track at the same position, ${playing ? 'playing' : 'paused'}, within 1 s`, async function () {
+      // Timing on a shared 2-core machine (load average 9 at times): the 1 s budget is checked
+      // as is, but a run that lost the CPU to other processes gets two more chances.
+      this.retries(2);
       const engine = (client = new EngineClient({ enginePath, sink: 'null' }));
       let last: PositionReport | undefined;
       engine.onPosition((r) => (last = r));
