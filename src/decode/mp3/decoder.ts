@@ -167,7 +167,7 @@ export class Mp3Decoder implements Decoder {
 /** The first frame header that is followed by a second one of the same stream (resync). */
 async function findFirstFrame(source: ByteSource): Promise<{ offset: number; header: MpegFrameHeader }> {
   const base = await id3v2Size(source);
-  const window = await source.read(base, 64 * 1024);
+  const window = await source.read(base, source.size === undefined ? 16 * 1024 : 64 * 1024);
   if (window.length === 0 && base === 0) throw new DecodeError('empty', `${source.uri}: the file is empty`);
   for (let p = 0; p + 4 <= window.length; p++) {
     if (window[p] !== 0xff) continue;

@@ -2,6 +2,8 @@ import { DecodeError, type ByteSource } from '../types';
 import { parseMpegHeader, sameStream, type MpegFrameHeader } from './frame-header';
 
 const SCAN_BYTES = 256 * 1024;
+/** A live stream (no size) arrives in real time: 256 KiB is 16 s of 128 kbit/s radio before the first frame. */
+const LIVE_SCAN_BYTES = 16 * 1024;
 
 /**
  * Byte offset of every audio frame, built by walking frame headers (no decoding), lazily:
@@ -50,7 +52,8 @@ export class Mp3FrameIndex {
 
   private async scanBlock(): Promise<void> {
     const start = this.scannedTo;
-    const block = await this.source.read(start, SCAN_BYTES);
+    const scanBytes = this.source.size === undefined ? LIVE_SCAN_BYTES : SCAN_BYTES;
+    const block = await this.source.read(start, scanBytes);
     const size = this.source.size ?? Number.MAX_SAFE_INTEGER;
     let p = 0;
     while (p + 4 <= block.length) {
@@ -75,13 +78,13 @@ export class Mp3FrameIndex {
         this.scannedTo = start + p;
         return;
       }
-      if (p + h.size > block.length && block.length === SCAN_BYTES) break; // continue in the next block
+      if (p + h.size > block.length && block.length === scanBytes) break; // continue in the next block
       this.push(start + p);
       p += h.size;
     }
     this.scannedTo = start + p;
-    if (block.length < SCAN_BYTES && start + p >= Math.min(size, start + block.length)) this.complete = true;
-    if (block.length - p < 4 && block.length < SCAN_BYTES) this.complete = true;
+    if (block.length < scanBytes && start + p >= Math.min(size, start + block.length)) this.complete = true;
+    if (block.length - p < 4 && block.length < scanBytes) this.complete = true;
   }
 
   private push(offset: number): void {

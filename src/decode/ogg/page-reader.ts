@@ -2,6 +2,8 @@ import { DecodeError, type ByteSource } from '../types';
 import { parsePage, type OggPage } from './page';
 
 const READ_BYTES = 64 * 1024;
+/** A live stream (no size) arrives in real time: read less at a time so sound starts sooner. */
+const LIVE_READ_BYTES = 16 * 1024;
 
 /** Pages of one logical stream, in order, from a byte offset. Fresh buffer per read. */
 export class OggPageReader {
@@ -37,7 +39,7 @@ export class OggPageReader {
         throw new DecodeError('corrupt', `${this.source.uri}: damaged Ogg page at byte ${this.position}`, { byte: this.position });
       }
       if (this.eof) return null;
-      await this.fill(Math.max(READ_BYTES, r.need));
+      await this.fill(Math.max(this.source.size === undefined ? LIVE_READ_BYTES : READ_BYTES, r.need));
     }
   }
 
