@@ -224,7 +224,7 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     /** After redirects: reconnections go straight here. */
     private readonly url: URL,
     first: IncomingMessage,
-    private readonly facts: ResourceFacts,
+    facts: ResourceFacts,
     private readonly settings: Settings,
     private readonly options: HttpSourceOptions,
   ) {
@@ -421,9 +421,11 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     this.response = response;
     this.paused = false;
     this.connecting = false;
+    // Each response says for itself whether it interleaves metadata (a reconnection may not).
+    const metaint = describeResponse(response).icyMetaint;
     const demuxer =
-      this.facts.icyMetaint !== undefined && response.headers['icy-metaint'] !== undefined
-        ? new IcyDemuxer(Number(response.headers['icy-metaint']), (title) => {
+      metaint !== undefined
+        ? new IcyDemuxer(metaint, (title) => {
             this._title = title;
             this._onDidChangeTitle.fire(title);
           })
