@@ -69,8 +69,11 @@ describe('net/http-source', () => {
     assert.ok((await source.read(back, 5000)).equals(bytes.subarray(back, back + 5000)));
     const ranges = server.requestsTo('/big').map((r) => r.headers.range);
     assert.deepEqual(ranges, ['bytes=0-', `bytes=${far}-`, `bytes=${back}-`]);
-    // Socket buffers let the server run somewhat ahead, but nowhere near the whole file.
-    assert.ok(server.bytesSent < bytes.length / 4, `sent ${server.bytesSent} of ${bytes.length}`);
+    // What reached the player: the read-ahead windows around the three places, not the file.
+    assert.ok(source.buffering.downloaded < 1024 * 1024, `downloaded ${source.buffering.downloaded} of ${bytes.length}`);
+    // The kernel's socket buffers (MBs on loopback) let the server write ahead of that, but
+    // each connection is closed at the seek: nowhere near the whole file went out.
+    assert.ok(server.bytesSent < bytes.length * 0.75, `sent ${server.bytesSent} of ${bytes.length}`);
   });
 
   it('seeks on a server without range support by reading from the start again', async () => {
