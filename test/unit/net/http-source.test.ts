@@ -181,6 +181,22 @@ describe('net/http-source', () => {
     assert.equal(transitions.at(-1) ?? false, false);
   });
 
+  it('read-ahead keeps a slower consumer fed from a trickle: no starvation after the start', async () => {
+    const bytes = testBytes(200_000, 10);
+    server.route('/steady', serveBytes(bytes, { chunkSize: 4096, delayMs: 4 }));
+    const source = await open('/steady', { readAheadBytes: 64 * 1024, starvedAfterMs: 100 });
+    const starved: boolean[] = [];
+    source.onDidChangeBuffering((s) => s.starved && starved.push(true));
+    await source.read(0, 4096);
+    // A decoder consuming ~5× slower than the network delivers, as playback does.
+    for (let offset = 4096; offset < 40 * 4096; offset += 4096) {
+      await new Promise((r) => setTimeout(r, 20));
+      assert.ok((await source.read(offset, 4096)).equals(bytes.subarray(offset, offset + 4096)));
+    }
+    assert.deepEqual(starved, []);
+    assert.ok(source.buffering.bufferedAhead > 16 * 1024, `ahead ${source.buffering.bufferedAhead}`);
+  });
+
   it('resumes at the right offset with a Range request after a dropped connection', async () => {
     const bytes = testBytes(600_000, 11);
     let dropped = false;
