@@ -3,24 +3,22 @@
  * server) on 127.0.0.1 with Playhead installed and the demo album open, and print the URL.
  * Runs until Ctrl-C. Desktop users can press F5 in VS Code instead ("Run Extension").
  */
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { repoRoot } from '../test/harness/paths';
 import { provision } from '../test/harness/provision';
 import { freePort, startServer } from '../test/harness/server';
+import { packageVsix } from '../test/harness/vsix';
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: repoRoot, stdio: 'inherit' });
-  if (build.status !== 0) {
-    process.exit(build.status ?? 1);
-  }
   provision();
+  // Playhead as users get it: a production build packaged as a VSIX and installed.
+  const vsix = packageVsix();
   const requested = Number(process.env.PLAYHEAD_PORT ?? 8642);
   const port = await freePort().then((fallback) => (Number.isInteger(requested) && requested > 0 ? requested : fallback));
   const demo = path.join(repoRoot, 'media/demo');
   const server = await startServer({
     port,
-    installExtension: repoRoot,
+    installVsix: vsix,
     settings: { 'workbench.colorTheme': 'Default Dark Modern' },
   });
   const url = `${server.baseUrl}/?folder=${encodeURIComponent(demo)}`;

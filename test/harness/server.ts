@@ -2,7 +2,7 @@
  * Runs a real VS Code server (code-server's bundled VS Code 1.100.3) on 127.0.0.1 with
  * throwaway user data, and stops it with its whole process group.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -16,8 +16,8 @@ export interface ServerOptions {
   readonly settings?: Record<string, unknown>;
   /** Where the server's log goes; kept for failure reports. */
   readonly logFile?: string;
-  /** Install this extension folder (manifest + built dist/) as a regular extension. */
-  readonly installExtension?: string;
+  /** Install this VSIX (see vsix.ts) before starting, as a regular extension. */
+  readonly installVsix?: string;
   /** Port to listen on; a free one when omitted. */
   readonly port?: number;
 }
@@ -41,17 +41,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/**
- * Copies what the packaged extension would contain (see .vscodeignore) into the extensions
- * folder, so the workbench loads it as an installed extension, without a development payload.
- */
-function installExtensionCopy(source: string, extensionsDir: string): void {
-  const manifest = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  fs.mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
-    const from = path.join(source, entry);
-    if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true });
+/** Installs a VSIX with the server's own CLI, as `code --install-extension` does. */
+function installVsix(vsix: string, dirs: Record<'user-data' | 'extensions', string>, env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(
+    process.execPath,
+    [serverMain, '--install-extension', vsix, '--force', '--extensions-dir', dirs.extensions, '--user-data-dir', dirs['user-data'], '--server-data-dir', dirs['user-data']],
+    { env, encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    throw new Error(`installing ${path.basename(vsix)} failed: ${(result.stderr || result.stdout).trim()}`);
   }
 }
 
@@ -99,8 +97,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   fs.mkdirSync(settingsDir, { recursive: true });
   fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ ...baseSettings, ...options.settings }, null, 2));
 
-  if (options.installExtension) {
-    installExtensionCopy(options.installExtension, dirs.extensions);
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs.xdg,
+    XDG_DATA_HOME: dirs.xdg,
+    TMPDIR: dirs.tmp,
+    VSCODE_AGENT_FOLDER: dirs['user-data'],
+    ...options.env,
+  };
+  if (options.installVsix) {
+    installVsix(options.installVsix, dirs, env);
   }
   const port = options.port ?? (await freePort());
   const log = fs.openSync(options.logFile ?? path.join(dataDir, 'server.log'), 'w');
@@ -123,14 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     {
       detached: true, // own process group, so stop() reaches the extension host and its children
       stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        XDG_CONFIG_HOME: dirs.xdg,
-        XDG_DATA_HOME: dirs.xdg,
-        TMPDIR: dirs.tmp,
-        VSCODE_AGENT_FOLDER: dirs['user-data'],
-        ...options.env,
-      },
+      env,
     },
   );
   fs.closeSync(log);

@@ -12,8 +12,8 @@ import { repoRoot } from './paths';
 export interface WorkbenchOptions {
   readonly baseUrl: string;
   readonly folder: string;
-  /** Absolute path of the extension to load in development mode. Defaults to this repo. */
-  readonly extensionPath?: string;
+  /** Absolute path of the extension to load in development mode (this repo by default); null for none. */
+  readonly extensionPath?: string | null;
   /** Absolute path (without .js) of a test module exporting `run()`. */
   readonly testsPath?: string;
   readonly onLog?: (type: string, args: unknown[]) => void;
@@ -29,11 +29,12 @@ export interface Workbench {
 export function workbenchUrl(options: WorkbenchOptions): string {
   const { port } = new URL(options.baseUrl);
   const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload: [string, string][] = [['extensionDevelopmentPath', remote(options.extensionPath ?? repoRoot)]];
+  const payload: [string, string][] = [];
+  if (options.extensionPath !== null) payload.push(['extensionDevelopmentPath', remote(options.extensionPath ?? repoRoot)]);
   if (options.testsPath) {
     payload.push(['extensionTestsPath', remote(options.testsPath)]);
   }
-  const query = new URLSearchParams({ folder: options.folder, payload: JSON.stringify(payload) });
+  const query = new URLSearchParams({ folder: options.folder, ...(payload.length > 0 && { payload: JSON.stringify(payload) }) });
   return `${options.baseUrl}/?${query.toString()}`;
 }
 

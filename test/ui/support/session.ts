@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { PulseCapture, startPulseCapture } from '../../harness/pulse';
 import { resultsDir } from '../../harness/paths';
+import { packageVsix } from '../../harness/vsix';
 import { provision } from '../../harness/provision';
 import { RunningServer, startServer } from '../../harness/server';
 import { openWorkbench, Workbench } from '../../harness/workbench';
@@ -17,6 +18,18 @@ export interface SessionOptions {
   /** Folder opened as the workspace; a fresh empty one when omitted. */
   readonly folder?: string;
   readonly settings?: Record<string, unknown>;
+  /**
+   * Load Playhead as users get it: its packaged files copied into the extensions folder
+   * (bundles and dist/native, no node_modules), instead of in development mode from the repo.
+   */
+  readonly installed?: boolean;
+}
+
+let vsix: string | undefined;
+/** One VSIX per test run, made on first use. */
+function packagedVsix(): string {
+  vsix ??= packageVsix();
+  return vsix;
 }
 
 export class UiSession {
@@ -42,10 +55,11 @@ export class UiSession {
     const server = await startServer({
       settings: options.settings,
       env: audio.env,
+      ...(options.installed && { installVsix: packagedVsix() }),
       logFile: path.join(resultsDir, `ui-server-${path.basename(scratch)}.log`),
     });
     try {
-      const workbench = await openWorkbench({ baseUrl: server.baseUrl, folder });
+      const workbench = await openWorkbench({ baseUrl: server.baseUrl, folder, ...(options.installed && { extensionPath: null }) });
       const session = new UiSession(server, workbench, folder, audio, scratch);
       await session.waitForWorkbench();
       return session;
@@ -92,6 +106,23 @@ export class UiSession {
     const rows = await this.openPalette(title);
     await rows.first().waitFor();
     await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Right-click `target` and return the context menu entry `label`. Like the palette, a menu
+   * is computed when it opens, so it is closed and opened again until the entry is there.
+   */
+  async contextMenuItem(target: Locator, label: string): Promise<Locator> {
+    // The menu renders in a shadow root; CSS locators pierce it.
+    const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
+    const deadline = Date.now() + 60_000;
+    while (true) {
+      await target.click({ button: 'right' });
+      if (await item.waitFor({ timeout: 3_000 }).then(() => true, () => false)) return item;
+      await this.page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`the context menu never offered "${label}"`);
+      await this.page.waitForTimeout(500);
+    }
   }
 
   statusBarItem(text: string | RegExp): Locator {
