@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'out/', '.vscode-test/', 'test-results/', 'bench/.cache/', 'test/fixtures/media/', 'media/demo/'],
+    ignores: ['node_modules/', 'dist/', 'out/', '.vscode-test/', 'test-results/', 'bench/.cache/', 'test/fixtures/media/', 'media/demo/', 'scripts/tmp/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -34,6 +34,13 @@ export default tseslint.config(
     ignores: ['src/vscode/**', 'src/extension.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Core layers are plain Node; VS Code glue lives in src/vscode.' }] }],
+    },
+  },
+  {
+    // Browser scripts (the webview, and the preview page's stand-in for VS Code's API).
+    files: ['webview/**/*.ts', 'test/ui/preview/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', MessageEvent: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly' },
     },
   },
   {

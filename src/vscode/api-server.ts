@@ -23,12 +23,18 @@ export function startApiServer(player: Player, log: Log, context: vscode.Extensi
   // Starts and stops run one after another, so a quick on/off/on never leaves two servers.
   let transition: Promise<void> = Promise.resolve();
 
-  const token = async (): Promise<string> => {
-    const stored = await context.secrets.get(tokenSecretKey);
-    if (stored) return stored;
-    const fresh = generateToken();
-    await context.secrets.store(tokenSecretKey, fresh);
-    return fresh;
+  // One lookup at a time: the server starting and "Copy API Token" at once must not each
+  // generate (and store) a different token.
+  let pendingToken: Promise<string> | undefined;
+  const token = (): Promise<string> => {
+    pendingToken ??= (async () => {
+      const stored = await context.secrets.get(tokenSecretKey);
+      if (stored) return stored;
+      const fresh = generateToken();
+      await context.secrets.store(tokenSecretKey, fresh);
+      return fresh;
+    })().finally(() => (pendingToken = undefined));
+    return pendingToken;
   };
 
   const stop = () => {

@@ -2,12 +2,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../base/lifecycle';
 import type { EngineClient } from '../engine/client';
+import { LatestValue } from '../diagnostics/latest-value';
 import { Player } from '../player';
+import { startApiServer } from './api-server';
 import { QueueFromFiles } from './commands/play-folder';
 import { registerTransportCommands } from './commands/transport';
 import { CoverFiles } from './covers';
 import { createEngine } from './engine';
 import { LibraryService } from './library-service';
+import { registerDiagnostics } from './diagnostics/register-diagnostics';
 import { createLog, Log } from './log';
 import { MementoStateStore } from './memento-store';
 import { PlayerPanel, PlayerPanelOptions } from './panel/player-panel';
@@ -52,6 +55,17 @@ export class PlayheadExtension extends Disposable {
     };
 
     this._register(new StatusBarController(this.viewModel));
+    const engineStats = this._register(new LatestValue(this.engine.onStats));
+    this._register(
+      registerDiagnostics({
+        player: this.player,
+        log: this.log,
+        engine: this.engine,
+        engineStats: async () => engineStats.value,
+        snapshotDir: path.join(storage, 'heap-snapshots'),
+      }),
+    );
+    this._register(startApiServer(this.player, this.log, context));
     this.registerContextKey();
     this.registerCommands();
     this._register(

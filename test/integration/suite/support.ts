@@ -29,10 +29,12 @@ export function fixtureFolder(name: string, fixtures: readonly string[]): string
   return folder;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+type Probe<T> = () => T | undefined | false | Promise<T | undefined | false>;
+
+export async function waitFor<T>(what: string, probe: Probe<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined && value !== false) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

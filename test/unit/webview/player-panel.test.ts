@@ -60,9 +60,7 @@ describe('PlayerPanel (with a fake vscode)', () => {
 
   before(() => {
     uninstall = installFakeVscode();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     PlayerPanel = (require('../../../src/vscode/panel/player-panel') as typeof import('../../../src/vscode/panel/player-panel')).PlayerPanel;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     registerPlayerPanelSerializer = (require('../../../src/vscode/panel/serializer') as typeof import('../../../src/vscode/panel/serializer'))
       .registerPlayerPanelSerializer;
   });
