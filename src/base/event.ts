@@ -6,6 +6,17 @@ import { IDisposable, toDisposable } from './lifecycle';
  */
 export type Event<T> = (listener: (value: T) => void) => IDisposable;
 
+/**
+ * Optional process-wide listener accounting: the diagnostics install a probe that hears +1 for
+ * every subscription and -1 for every one removed (unsubscribed or dropped by dispose). Unset,
+ * it costs one check per subscribe/unsubscribe.
+ */
+let listenerProbe: ((delta: number) => void) | undefined;
+
+export function setListenerProbe(probe: ((delta: number) => void) | undefined): void {
+  listenerProbe = probe;
+}
+
 export class Emitter<T> implements IDisposable {
   private listeners = new Set<(value: T) => void>();
   private disposed = false;
@@ -22,7 +33,10 @@ export class Emitter<T> implements IDisposable {
     // Wrap so the same function can subscribe twice and unsubscribe independently.
     const entry = (value: T) => listener(value);
     this.listeners.add(entry);
-    return toDisposable(() => this.listeners.delete(entry));
+    listenerProbe?.(1);
+    return toDisposable(() => {
+      if (this.listeners.delete(entry)) listenerProbe?.(-1);
+    });
   };
 
   fire(value: T): void {
@@ -43,6 +57,7 @@ export class Emitter<T> implements IDisposable {
 
   dispose(): void {
     this.disposed = true;
+    if (this.listeners.size > 0) listenerProbe?.(-this.listeners.size);
     this.listeners.clear();
   }
 }

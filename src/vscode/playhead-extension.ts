@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../base/lifecycle';
 import type { EngineClient } from '../engine/client';
+import { setListenerProbe } from '../base/event';
 import { LatestValue } from '../diagnostics/latest-value';
+import { resources } from '../diagnostics/resource-tracker';
 import { Player } from '../player';
 import { startApiServer } from './api-server';
 import { QueueFromFiles } from './commands/play-folder';
@@ -32,6 +34,9 @@ export class PlayheadExtension extends Disposable {
 
   constructor(readonly context: vscode.ExtensionContext) {
     super();
+    // Count every Emitter subscription, so Show Diagnostics can prove listeners do not pile up.
+    setListenerProbe((delta) => resources.adjust('listener', 'Emitter', delta));
+    this._register(toDisposable(() => setListenerProbe(undefined)));
     const storage = context.globalStorageUri.fsPath;
     this.log = this._register(createLog());
     this.engine = this._register(createEngine(context, this.log));

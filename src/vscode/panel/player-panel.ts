@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../../base/lifecycle';
+import { resources } from '../../diagnostics/resource-tracker';
 import { HostMessage, parseWebviewMessage, PlayerCommand, QueueItem, ViewState, WebviewMessage } from '../../protocol/messages';
 import { renderPanelHtml } from './html';
 import { createNonce } from './nonce';
@@ -85,6 +86,7 @@ export class PlayerPanel extends Disposable {
     options: PlayerPanelOptions,
   ) {
     super();
+    this._register(resources.track('webview', 'PlayerPanel'));
     this.viewModel = options.viewModel;
     this.log = options.log;
     this.positions = this._register(new PositionThrottle((update) => this.post({ type: 'position', ...update })));
