@@ -222,7 +222,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this._onError.fire({ trackId: track.id, kind: 'decode', message: describe(error), fatalForTrack: true });
       throw error;
     }
-    let startFrame = 0;
+    let startFrame: number;
     try {
       const sink = this.ensureSink(session.loaded.format);
       this.resampleFor(session, sink.format.sampleRate);

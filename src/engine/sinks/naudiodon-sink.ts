@@ -8,10 +8,17 @@ import { NaudiodonBinding, NaudiodonDevice, NaudiodonStream } from './native-bin
  *
  * naudiodon has no latency query and no way to ask how much is still queued. write() resolves
  * when its chunk entered a queue of `maxQueue` chunks, which the PortAudio callback drains; so
- * once writes block, `maxQueue + 1` chunks (the queue plus the one being played) are ahead of
- * the playhead, plus the device's own output latency. consumedFrames() anchors on that each
- * time a write resolves and runs a clock at the sample rate in between (cmus: position = frames
- * consumed), never ahead of what was written.
+ * once writes block, the queue plus the chunk being played plus whatever the device itself
+ * buffers are ahead of the playhead. consumedFrames() anchors on that each time a write waits
+ * and runs a clock at the sample rate in between (cmus: position = frames consumed), never
+ * ahead of what was written.
+ *
+ * Stream start is the trap. Through PulseAudio's ALSA plugin (or PipeWire's) the first writes
+ * resolve at once: PortAudio prefills the server's buffer (~140 ms with PULSE_LATENCY_MSEC=120),
+ * then the stream takes ~0.7 s to really start. Nothing is heard in that time, so until a
+ * write has waited for the device, the position does not move (unless the device proves
+ * faster than real time, like ALSA's file plugin). What was accepted before that first wait
+ * measures the device's buffer, and from then on counts as ahead of the playhead.
  */
 
 /** Frames per write(): 1024 at 44.1 kHz ≈ 23 ms. With MAX_QUEUE 3, ~93 ms sits ahead of the
@@ -20,6 +27,8 @@ import { NaudiodonBinding, NaudiodonDevice, NaudiodonStream } from './native-bin
 const WRITE_MS = 23;
 const MAX_QUEUE = 3;
 const FRAMES_PER_BUFFER = 512;
+/** More than a device buffers at start: accepted this far beyond real time, it is not clocked. */
+const PREFILL_LIMIT_MS = 3000;
 
 export interface NaudiodonSinkOptions {
   readonly deviceName: string | undefined;
@@ -48,6 +57,12 @@ export class NaudiodonSink implements AudioSink {
   private readonly aheadFrames: number;
   private readonly latencyFrames: number;
   private written = 0;
+  private readonly openedAt: number;
+  /** Frames ahead of the playhead once the device runs: at least the native queue's, more when
+   * the device buffers more (learnt at the first write that waited). */
+  private runningAheadFrames: number;
+  /** A write waited for the device (it plays in real time), or it took data faster than that. */
+  private clocked = false;
   private anchorTime = 0;
   private anchorConsumed = 0;
   private closed: Promise<void> | undefined;
@@ -56,10 +71,13 @@ export class NaudiodonSink implements AudioSink {
     let device: NaudiodonDevice | undefined;
     const devices = listOutputDevices(binding);
     if (options.deviceName !== undefined) device = findDevice(devices, options.deviceName);
+    // naudiodon reports these latencies as integer seconds (0 for every real device); kept for a
+    // binding that gets it right. The prefill measure below is what actually counts.
     const latency = device?.defaultLowOutputLatency ?? devices.find((d) => d.name === 'default')?.defaultLowOutputLatency ?? 0;
     this.latencyFrames = Math.round(latency * format.sampleRate);
     this.writeFrames = Math.max(256, Math.round((format.sampleRate * WRITE_MS) / 1000));
     this.aheadFrames = (MAX_QUEUE + 1) * this.writeFrames + this.latencyFrames;
+    this.runningAheadFrames = this.aheadFrames;
     this.name = `naudiodon: ${device?.name ?? 'default device'}`;
     this.stream = binding.create({
       outOptions: {
@@ -73,7 +91,7 @@ export class NaudiodonSink implements AudioSink {
       },
     });
     this.stream.start();
-    this.anchorTime = performance.now();
+    this.openedAt = this.anchorTime = performance.now();
   }
 
   get writtenFrames(): number {
@@ -81,10 +99,11 @@ export class NaudiodonSink implements AudioSink {
   }
 
   consumedFrames(): number {
+    if (!this.clocked) return 0;
     const elapsed = ((performance.now() - this.anchorTime) * this.format.sampleRate) / 1000;
-    // The native queue cannot hold more than `aheadFrames`, so that much behind what was written
-    // is a hard floor (it is what tracks a device faster than real time, like ALSA's file plugin).
-    const floor = this.written - this.aheadFrames;
+    // The queue and the device cannot hold more than `runningAheadFrames`, so that much behind
+    // what was written is a hard floor (it is what tracks a device faster than real time).
+    const floor = this.written - this.runningAheadFrames;
     const ceiling = this.written - this.latencyFrames;
     return Math.max(0, floor, Math.min(ceiling, Math.floor(this.anchorConsumed + elapsed)));
   }
@@ -95,10 +114,30 @@ export class NaudiodonSink implements AudioSink {
     const started = performance.now();
     const error = await this.stream.write(pcm);
     if (typeof error === 'string' && error.length > 0) throw new Error(`Audio output failed: ${error}`);
-    this.written += framesOf(pcm.length, this.format.channels);
+    const frames = framesOf(pcm.length, this.format.channels);
+    const acceptedBefore = this.written;
+    this.written += frames;
     const now = performance.now();
-    // A write that waited means the queue was full and the device just took a chunk.
-    const estimate = now - started > 1 ? this.written - this.aheadFrames : before;
+    // Waiting about half a chunk or more means the queue was full and the device just took a
+    // chunk (a write that did not wait takes well under a millisecond, a little more under load).
+    const waited = now - started > Math.max(1, (WRITE_MS * frames) / this.writeFrames / 2);
+    if (!this.clocked) {
+      if (waited) {
+        // The device started: everything accepted before this write sits in its buffer and the
+        // queue, and it has played about one chunk to make room for this one.
+        this.clocked = true;
+        this.runningAheadFrames = Math.max(this.aheadFrames, acceptedBefore);
+        this.anchorConsumed = Math.max(0, this.written - this.runningAheadFrames);
+        this.anchorTime = now;
+      } else if (this.written - ((now - this.openedAt) * this.format.sampleRate) / 1000 > (PREFILL_LIMIT_MS * this.format.sampleRate) / 1000) {
+        // No real-time device buffers this much before it starts: it is not clocked (a file).
+        this.clocked = true;
+        this.anchorConsumed = Math.max(0, this.written - this.aheadFrames);
+        this.anchorTime = now;
+      }
+      return;
+    }
+    const estimate = waited ? this.written - this.runningAheadFrames : before;
     this.anchorConsumed = Math.max(before, Math.min(estimate, this.written));
     this.anchorTime = now;
   }

@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import { NaudiodonBinding, NaudiodonStream } from '../../../src/engine/sinks/native-binding';
+import { NaudiodonSink } from '../../../src/engine/sinks/naudiodon-sink';
+
+/**
+ * The naudiodon sink's position estimate at stream start, against a scripted device. Through
+ * PulseAudio's ALSA plugin the first writes resolve at once (PortAudio prefills the server's
+ * buffer), then the stream stalls while it really starts: nothing has been heard yet. The old
+ * estimate took "written minus the native queue" as a floor and raced ahead here, so the
+ * engine believed the first track was over while it had barely begun.
+ */
+
+const RATE = 44_100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A device that takes `prefill` writes at once, stalls `stallMs`, then one chunk per chunk time. */
+function scriptedBinding(prefill: number, stallMs: number, chunkMs: number): NaudiodonBinding {
+  let writes = 0;
+  const stream: NaudiodonStream = {
+    start: () => undefined,
+    async write() {
+      writes++;
+      if (writes <= prefill) return undefined;
+      await sleep(writes === prefill + 1 ? stallMs : chunkMs);
+      return undefined;
+    },
+    quit: async () => undefined,
+  };
+  return {
+    create: () => stream,
+    getDevices: () => [{ id: 0, name: 'default', maxInputChannels: 0, maxOutputChannels: 2, defaultSampleRate: RATE, defaultLowOutputLatency: 0, defaultHighOutputLatency: 0 }],
+  };
+}
+
+describe('engine: naudiodon position at stream start', function () {
+  this.timeout(10_000);
+
+  it('does not move while a sound server prefills and starts, then counts its buffer as ahead', async () => {
+    const prefill = 10;
+    const sink = new NaudiodonSink(scriptedBinding(prefill, 300, 23), { sampleRate: RATE, channels: 2 }, { deviceName: undefined });
+    const chunk = Buffer.alloc(sink.writeFrames * 4);
+    for (let i = 0; i < prefill; i++) await sink.write(chunk);
+    // The device has accepted ~230 ms but is still starting: nothing has been heard.
+    assert.equal(sink.consumedFrames(), 0, 'position after the prefill');
+    await sleep(100);
+    assert.equal(sink.consumedFrames(), 0, 'position during the start-up stall');
+    await sink.write(chunk); // waits for the device: it is running now
+    const consumed = sink.consumedFrames();
+    assert.ok(consumed <= sink.writeFrames * 1.5, `position right after the device started: ${consumed} frames`);
+    for (let i = 0; i < 10; i++) await sink.write(chunk);
+    // Running: the prefilled buffer stays ahead of the playhead.
+    const ahead = sink.writtenFrames - sink.consumedFrames();
+    assert.ok(ahead >= (prefill - 1) * sink.writeFrames, `frames ahead of the playhead while running: ${ahead}`);
+    await sink.close();
+  });
+
+  it('still tracks a device faster than real time (a file) by what it took', async () => {
+    const sink = new NaudiodonSink(scriptedBinding(Number.MAX_SAFE_INTEGER, 0, 0), { sampleRate: RATE, channels: 2 }, { deviceName: undefined });
+    const chunk = Buffer.alloc(sink.writeFrames * 4);
+    for (let i = 0; i < 300; i++) await sink.write(chunk); // ~7 s of audio in a few milliseconds
+    const behind = sink.writtenFrames - sink.consumedFrames();
+    assert.ok(behind <= 4 * sink.writeFrames, `position lags the file by ${behind} frames`);
+    await sink.close();
+  });
+});
