@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Emitter } from '../base/event';
 import { Disposable, toDisposable } from '../base/lifecycle';
+import { SOUND_SERVER_LATENCY } from './sound-server';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import {
   COMMAND_TIMEOUT_MS,
@@ -170,6 +171,7 @@ export class EngineClient extends Disposable implements AudioEngine {
   async pause(): Promise<void> {
     this.freezePosition(false);
     this.playing = false;
+    if (!this.isStarted) return;
     await this.request({ type: 'pause' });
   }
 
@@ -177,6 +179,7 @@ export class EngineClient extends Disposable implements AudioEngine {
     this.current = undefined;
     this.playing = false;
     this.lastPosition = undefined;
+    if (!this.isStarted) return;
     await this.request({ type: 'stop' });
   }
 
@@ -187,11 +190,14 @@ export class EngineClient extends Disposable implements AudioEngine {
 
   async setVolume(volume: number): Promise<void> {
     this.volume = Math.max(0, Math.min(1, volume));
+    // The player sets the volume at VS Code's start: remembered, applied when the engine starts.
+    if (!this.isStarted) return;
     await this.request({ type: 'setVolume', volume: this.volume });
   }
 
   async preloadNext(track: TrackRef | undefined): Promise<void> {
     this.nextTrack = track;
+    if (!track && !this.isStarted) return;
     await this.request({ type: 'preloadNext', track });
   }
 
@@ -201,6 +207,7 @@ export class EngineClient extends Disposable implements AudioEngine {
 
   async setDevice(name: string | undefined): Promise<void> {
     this.device = name;
+    if (!this.isStarted) return; // the engine starts on this device
     await this.request({ type: 'setDevice', name });
   }
 
@@ -239,13 +246,26 @@ export class EngineClient extends Disposable implements AudioEngine {
     else pending.reject(new Error(String(payload)));
   }
 
+  /**
+   * A process is running, starting or about to be restarted. Without one, commands that only
+   * set state (volume, no next track, pause, stop) are remembered instead of starting one: the
+   * engine starts at the first load, play or device listing, not at VS Code's activation.
+   */
+  private get isStarted(): boolean {
+    return this.ready !== undefined || this.child !== undefined || this.restartTimer !== undefined;
+  }
+
   private ensureStarted(): Promise<void> {
     if (!this.ready) {
-      const ready = this.spawn().catch((error: unknown) => {
-        // A failed start must not poison every later command: the next one tries again.
-        if (this.ready === ready) this.ready = undefined;
-        throw error;
-      });
+      const ready = this.spawn()
+        .then(async () => {
+          if (this.volume !== 1) await this.send({ type: 'setVolume', volume: this.volume });
+        })
+        .catch((error: unknown) => {
+          // A failed start must not poison every later command: the next one tries again.
+          if (this.ready === ready) this.ready = undefined;
+          throw error;
+        });
       this.ready = ready;
     }
     return this.ready;
@@ -265,7 +285,7 @@ export class EngineClient extends Disposable implements AudioEngine {
     const child = fork(enginePath, args, {
       execPath: this.options.execPath ?? process.execPath,
       execArgv,
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...this.options.env },
+      env: { ...SOUND_SERVER_LATENCY, ...process.env, ELECTRON_RUN_AS_NODE: '1', ...this.options.env },
       serialization: 'advanced',
       // stdout carries PortAudio's printf noise and stderr ALSA's: drained into the debug log.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -117,6 +117,10 @@ function main(): void {
   // The host went away (closed IPC): nothing can drive us any more.
   process.on('disconnect', () => shutdown(0));
   process.on('SIGTERM', () => shutdown(0));
+  // Ctrl-C in a terminal reaches the whole foreground process group, this engine included.
+  // Its parent decides its life (it sends shutdown, or disconnects); dying here would read as
+  // a crash and be restarted while the CLI shuts down.
+  process.on('SIGINT', () => undefined);
   process.on('uncaughtException', (error) => {
     emit({ type: 'error', error: { trackId: undefined, kind: 'crash', message: `engine: ${error.message}`, fatalForTrack: false } });
     shutdown(1);

@@ -14,6 +14,7 @@ import type { IDisposable } from '../base/lifecycle';
  * `hangTimeoutMs` → kill → crash recovery). Windows has no /bin/sh: no watcher there.
  */
 const WATCH_SCRIPT = `
+trap "" INT  # Ctrl-C reaches the whole process group; the host decides
 host=$1; engine=$2; gone=0
 while kill -0 "$engine" 2>/dev/null; do
   if kill -0 "$host" 2>/dev/null; then gone=0; else gone=$((gone + 1)); fi

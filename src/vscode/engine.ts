@@ -10,20 +10,6 @@ export function outputSettings(): { sink: string; device: string | undefined } {
 }
 
 /**
- * naudiodon opens PortAudio at the device's *low* latency and offers no option to change it.
- * Through ALSA into PulseAudio or PipeWire (most Linux desktops) that buffer is too small to
- * survive a busy machine: measured here, a tone played through Pulse underran several times
- * a second under load, and not once with 120 ms. The sound servers' own variables set it;
- * values the user already has win.
- */
-export function soundServerLatency(): NodeJS.ProcessEnv {
-  return {
-    PULSE_LATENCY_MSEC: process.env.PULSE_LATENCY_MSEC ?? '120',
-    PIPEWIRE_LATENCY: process.env.PIPEWIRE_LATENCY ?? '5292/44100',
-  };
-}
-
-/**
  * The audio engine runs in its own process (dist/engine.js, forked with the extension host's
  * own runtime in Node mode), so native audio can neither crash nor stall the extension host.
  * The process starts at the first command that needs it, not at activation.
@@ -34,7 +20,6 @@ export function createEngine(context: vscode.ExtensionContext, log: Log): Engine
     enginePath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine.js').fsPath,
     sink,
     device,
-    env: soundServerLatency(),
     log: (level, message) => log[level](`[engine] ${message}`),
   });
 }
