@@ -237,4 +237,22 @@ describe('Playlists in the extension host', () => {
     assert.deepEqual(fs.readdirSync(playlistFolder()), []);
     await waitFor('an empty tree', async () => (await view.provider.getChildren()).length === 0);
   });
+  it('honours the playhead.playlists.folder setting (and watches the new folder)', async () => {
+    const config = () => vscode.workspace.getConfiguration('playhead.playlists', vscode.workspace.workspaceFolders![0]!.uri);
+    const elsewhere = path.join(workspace(), 'music-lists');
+    await config().update('folder', 'music-lists', vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      await waitFor('the setting', () => config().get('folder') === 'music-lists');
+      const info = await vscode.commands.executeCommand<{ path: string }>('playhead.createPlaylist', 'Elsewhere');
+      assert.equal(info.path, path.join(elsewhere, 'Elsewhere.m3u8'));
+      await playlistNode('Elsewhere');
+      await quiet(750);
+      await nextRefresh(() => fs.writeFileSync(path.join(elsewhere, 'Dropped In.m3u8'), '#EXTM3U\n'));
+      await playlistNode('Dropped In');
+    } finally {
+      await config().update('folder', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+    await waitFor('the default folder again (empty)', async () => (await view.provider.getChildren()).length === 0);
+  });
 });
