@@ -6,8 +6,10 @@ export interface CliEngineViewOptions {
   /**
    * For outputs that are not paced in real time (a WAV file): a track loaded to play is held
    * paused until the player has said what follows it (its preload call, which comes right
-   * after every load). Otherwise the engine writes a short track to its end before the
-   * preload arrives, closes the output, and the next track reopens, and so truncates, the file.
+   * after every load), so the whole queue goes through the engine's gapless path as one open
+   * output. No longer needed for correctness: the engine's wav sink now appends when the next
+   * track reopens it (it used to truncate). Kept while player-session.ts and its CLI test rely
+   * on it; removing it there changes no byte of the file.
    */
   readonly holdUntilPreload?: boolean;
 }

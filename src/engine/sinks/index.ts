@@ -35,7 +35,7 @@ export function openSink(spec: SinkSpec, format: PcmFormat, deviceName: string |
     case 'null':
       return new NullSink(format);
     case 'wav':
-      return new WavSink(spec.file as string, format);
+      return new WavSink(spec.file as string, format, spec);
     case 'pipe':
       return new CommandSink(format);
     case 'naudiodon': {
