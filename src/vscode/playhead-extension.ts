@@ -17,6 +17,7 @@ import { createLog, Log } from './log';
 import { MementoStateStore } from './memento-store';
 import { PlayerPanel, PlayerPanelOptions } from './panel/player-panel';
 import { PlayerViewModelImpl } from './player-view-model';
+import { registerPlaylists } from './playlists';
 import { StatusBarController } from './status-bar';
 
 /**
@@ -71,6 +72,7 @@ export class PlayheadExtension extends Disposable {
       }),
     );
     this._register(startApiServer(this.player, this.log, context));
+    this._register(registerPlaylists({ context, player: this.player, log: this.log }));
     this.registerContextKey();
     this.registerCommands();
     this._register(
