@@ -30,10 +30,7 @@ describe('the player, as a person uses it', () => {
   it('Play Folder from the palette starts the album and the status bar shows it playing', async () => {
     const s = session();
     await s.runCommand('Playhead: Play Folder');
-    const input = s.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`${path.join(workspace, 'album')}/`);
-    await s.page.locator('.quick-input-widget').getByRole('button', { name: 'Play Folder' }).click();
+    await s.pickFolder(path.join(workspace, 'album'), 'Play Folder');
     await titleItem().waitFor({ timeout: 20_000 });
     await toggleItem().locator('.codicon-debug-pause').waitFor({ timeout: 10_000 });
   });

@@ -125,6 +125,31 @@ export class UiSession {
     }
   }
 
+  /**
+   * Answers VS Code's own folder picker (the "simple file dialog" of web and remote windows):
+   * waits until the dialog has filled in its starting folder (typing earlier gets overwritten),
+   * types `folder`, and accepts with the dialog's OK button (`okLabel`).
+   */
+  async pickFolder(folder: string, okLabel: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('input');
+    const wanted = folder.endsWith('/') ? folder : `${folder}/`;
+    await this.page.waitForFunction(
+      (selector) => (document.querySelector(selector) as HTMLInputElement | null)?.value.endsWith('/') ?? false,
+      '.quick-input-widget input',
+      { timeout: 15_000 },
+    );
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      await input.fill(wanted);
+      await this.page.waitForTimeout(300);
+      if ((await input.inputValue()) !== wanted) continue;
+      await widget.getByRole('button', { name: okLabel }).click();
+      if (await widget.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false)) return;
+    }
+    throw new Error(`the folder picker did not accept ${wanted}`);
+  }
+
   statusBarItem(text: string | RegExp): Locator {
     return this.page.locator('.statusbar-item', { hasText: text });
   }
