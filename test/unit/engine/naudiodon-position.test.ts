@@ -14,11 +14,12 @@ const RATE = 44_100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A device that takes `prefill` writes at once, stalls `stallMs`, then one chunk per chunk time. */
-function scriptedBinding(prefill: number, stallMs: number, chunkMs: number): NaudiodonBinding {
+function scriptedBinding(prefill: number, stallMs: number, chunkMs: number, received: Buffer[] = []): NaudiodonBinding {
   let writes = 0;
   const stream: NaudiodonStream = {
     start: () => undefined,
-    async write() {
+    async write(chunk: Buffer) {
+      received.push(chunk);
       writes++;
       if (writes <= prefill) return undefined;
       await sleep(writes === prefill + 1 ? stallMs : chunkMs);
@@ -35,19 +36,23 @@ function scriptedBinding(prefill: number, stallMs: number, chunkMs: number): Nau
 describe('engine: naudiodon position at stream start', function () {
   this.timeout(10_000);
 
-  it('does not move while a sound server prefills and starts, then counts its buffer as ahead', async () => {
+  it('primes a starting sound server with silence, holds the position meanwhile, then counts its buffer as ahead', async () => {
     const prefill = 10;
-    const sink = new NaudiodonSink(scriptedBinding(prefill, 300, 23), { sampleRate: RATE, channels: 2 }, { deviceName: undefined });
-    const chunk = Buffer.alloc(sink.writeFrames * 4);
-    for (let i = 0; i < prefill; i++) await sink.write(chunk);
-    // The device has accepted ~230 ms but is still starting: nothing has been heard.
-    assert.equal(sink.consumedFrames(), 0, 'position after the prefill');
+    const received: Buffer[] = [];
+    const sink = new NaudiodonSink(scriptedBinding(prefill, 300, 23, received), { sampleRate: RATE, channels: 2 }, { deviceName: undefined });
+    const chunk = Buffer.alloc(sink.writeFrames * 4, 1);
+    const first = sink.write(chunk);
     await sleep(100);
+    // The device has accepted ~230 ms of priming but is still starting: nothing has been heard.
     assert.equal(sink.consumedFrames(), 0, 'position during the start-up stall');
-    await sink.write(chunk); // waits for the device: it is running now
-    const consumed = sink.consumedFrames();
-    assert.ok(consumed <= sink.writeFrames * 1.5, `position right after the device started: ${consumed} frames`);
-    for (let i = 0; i < 10; i++) await sink.write(chunk);
+    assert.equal(sink.writtenFrames, 0, 'priming is not counted as written');
+    await first;
+    assert.equal(sink.writtenFrames, sink.writeFrames);
+    // What the device took before it ran (where a sound server loses audio) was silence.
+    const firstAudio = received.findIndex((b) => b.some((v) => v !== 0));
+    assert.ok(firstAudio > prefill, `first audio was write ${firstAudio}, the device ran from write ${prefill + 1}`);
+    assert.ok(sink.consumedFrames() <= sink.writeFrames, `position right after the device started: ${sink.consumedFrames()} frames`);
+    for (let i = 0; i < 12; i++) await sink.write(chunk);
     // Running: the prefilled buffer stays ahead of the playhead.
     const ahead = sink.writtenFrames - sink.consumedFrames();
     assert.ok(ahead >= (prefill - 1) * sink.writeFrames, `frames ahead of the playhead while running: ${ahead}`);
