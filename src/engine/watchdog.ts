@@ -14,7 +14,7 @@ import type { IDisposable } from '../base/lifecycle';
  * `hangTimeoutMs` → kill → crash recovery). Windows has no /bin/sh: no watcher there.
  */
 const WATCH_SCRIPT = `
-trap "" INT  # Ctrl-C reaches the whole process group; the host decides
+trap "" INT HUP  # the host decides; the watcher ends with the engine
 host=$1; engine=$2; gone=0
 while kill -0 "$engine" 2>/dev/null; do
   if kill -0 "$host" 2>/dev/null; then gone=0; else gone=$((gone + 1)); fi
@@ -30,6 +30,11 @@ export function startOrphanWatch(hostPid: number = process.ppid): IDisposable {
   if (process.platform === 'win32' || !fs.existsSync('/bin/sh')) return { dispose() {} };
   const watcher = spawn('/bin/sh', ['-c', WATCH_SCRIPT, 'playhead-engine-watch', String(hostPid), String(process.pid)], {
     stdio: 'ignore',
+    // Its own process group: a signal to the host's group (a terminal's Ctrl-C, a test
+    // harness stopping a tree) must not take the watcher down with it while the engine,
+    // which handles those signals, may then get stuck exiting (seen: orphaned engines whose
+    // watcher was gone, main thread in a futex inside PulseAudio's client library).
+    detached: true,
   });
   watcher.on('error', () => undefined);
   watcher.unref();
