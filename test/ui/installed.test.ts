@@ -18,7 +18,7 @@ describe('installed Playhead plays the demo album', () => {
     const s = session();
     const folder = s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'demo' });
     await folder.waitFor({ timeout: 30_000 });
-    await (await s.contextMenuItem(folder, 'Play with Playhead')).click();
+    await s.chooseFromContextMenu(folder, 'Play with Playhead');
     await s.statusBarItem('Tonic Water').waitFor({ timeout: 30_000 });
     await s.page.locator('[id="playhead.playhead.playhead.toggle"] .codicon-debug-pause').waitFor({ timeout: 15_000 });
     await s.screenshot('installed-demo-album');

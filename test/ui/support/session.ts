@@ -150,6 +150,19 @@ export class UiSession {
     throw new Error(`the folder picker did not accept ${wanted}`);
   }
 
+  /** Right-click `target` and choose `label`, making sure the menu took the choice. */
+  async chooseFromContextMenu(target: Locator, label: string): Promise<void> {
+    const item = await this.contextMenuItem(target, label);
+    const menu = this.page.locator('.monaco-menu').first();
+    await item.hover();
+    await item.click();
+    // A click that lands while the menu is still settling is ignored; Enter takes the hovered entry.
+    if (!(await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false))) {
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+    }
+  }
+
   statusBarItem(text: string | RegExp): Locator {
     return this.page.locator('.statusbar-item', { hasText: text });
   }
