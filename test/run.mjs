@@ -78,9 +78,13 @@ for (const layer of layers) {
     case 'unit':
       ok = run('unit tests (plain Node)', bin('mocha'), ['--reporter', path.join(root, 'test/harness/summary-reporter.cjs')], { PLAYHEAD_TEST_LAYER: 'unit' });
       break;
-    case 'integration':
-      ok = built && run('integration tests (real VS Code extension host)', bin('tsx'), ['test/harness/run-integration.ts']);
+    case 'integration': {
+      // Desktop VS Code via @vscode/test-electron where it can be downloaded; code-server offline (default).
+      const desktop = process.env.PLAYHEAD_VSCODE === 'desktop';
+      const runner = desktop ? 'test/harness/run-integration-desktop.ts' : 'test/harness/run-integration.ts';
+      ok = built && run(`integration tests (real VS Code extension host${desktop ? ', desktop' : ''})`, bin('tsx'), [runner]);
       break;
+    }
     case 'ui':
       ok =
         built &&

@@ -1,7 +1,8 @@
 /**
  * Integration layer: mocha inside the extension host of a real VS Code (code-server's VS Code
  * server + the workbench in headless Chromium), the offline equivalent of
- * @vscode/test-electron. Expects `node esbuild.js --tests` to have built dist/ and out/.
+ * @vscode/test-electron (run-integration-desktop.ts, for machines that can download VS Code).
+ * Expects `node esbuild.js --tests` to have built dist/ and out/.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +12,8 @@ import { provision } from './provision';
 import { repoRoot, resultsDir } from './paths';
 import { startServer } from './server';
 import { openWorkbench } from './workbench';
-import { LayerSummary, writeSummary } from './summary';
+import { readSuiteReport } from './suite-report';
+import { writeSummary } from './summary';
 
 const TIMEOUT_MS = 8 * 60_000;
 
@@ -60,10 +62,8 @@ async function main(): Promise<number> {
     workbenchLog.end();
     await audio.stop();
   }
-  const text = fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '';
-  const summaryLine = text.split('\n').find((line) => line.startsWith('PLAYHEAD_SUMMARY '));
-  process.stdout.write(text.split('\n').filter((line) => !line.startsWith('PLAYHEAD_SUMMARY ')).join('\n'));
-  const summary = summaryLine ? (JSON.parse(summaryLine.slice('PLAYHEAD_SUMMARY '.length)) as LayerSummary) : undefined;
+  const { text, summary } = readSuiteReport(report);
+  process.stdout.write(text);
   const passed = exitCode === 0 && summary !== undefined && summary.failed === 0;
   // On failure keep the evidence: the audio capture, PulseAudio's and VS Code's logs, the workspace.
   await server.stop({ keepData: !passed });
