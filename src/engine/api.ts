@@ -81,4 +81,6 @@ export interface AudioEngine extends IDisposable {
   /** The current track played to its end and nothing preloaded followed it. */
   readonly onTrackEnded: Event<{ readonly trackId: string }>;
   readonly onError: Event<EngineError>;
+  /** A stream's now-playing title changed (ICY StreamTitle); optional: engines without streams leave it out. */
+  readonly onStreamTitle?: Event<{ readonly trackId: string; readonly title: string }>;
 }

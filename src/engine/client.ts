@@ -1,3 +1,4 @@
+import type { NetworkSettings } from '../net/opener';
 import { ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -45,6 +46,8 @@ export interface EngineClientOptions {
   readonly outputRate?: number;
   /** Release the output device after this long paused (engine default 10 s); reopened on play. */
   readonly releaseDeviceAfterPauseMs?: number;
+  /** Proxy and disk cache for http(s) tracks (VS Code's http.* settings, globalStorage). */
+  readonly network?: NetworkSettings;
   /** Added to the engine's environment (e.g. HOME for an ALSA capture config in tests). */
   readonly env?: NodeJS.ProcessEnv;
   /** Defaults to process.execPath (Electron's Node in the extension host, with ELECTRON_RUN_AS_NODE). */
@@ -107,6 +110,8 @@ export class EngineClient extends Disposable implements AudioEngine {
   readonly onStats = this._onStats.event;
   private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
   readonly onUnderrun = this._onUnderrun.event;
+  private readonly _onStreamTitle = this._register(new Emitter<{ readonly trackId: string; readonly title: string }>());
+  readonly onStreamTitle = this._onStreamTitle.event;
   private readonly _onDidRestart = this._register(new Emitter<EngineRestart>());
   /** The engine process was restarted after a crash and the track restored. */
   readonly onDidRestart = this._onDidRestart.event;
@@ -281,6 +286,7 @@ export class EngineClient extends Disposable implements AudioEngine {
       ...(this.options.pauseFadeMs !== undefined ? { pauseFadeMs: this.options.pauseFadeMs } : {}),
       ...(this.options.outputRate !== undefined ? { outputRate: this.options.outputRate } : {}),
       ...(this.options.releaseDeviceAfterPauseMs !== undefined ? { releaseDeviceAfterPauseMs: this.options.releaseDeviceAfterPauseMs } : {}),
+      ...(this.options.network !== undefined ? { network: this.options.network } : {}),
     });
     const child = fork(enginePath, args, {
       execPath: this.options.execPath ?? process.execPath,
@@ -391,6 +397,9 @@ export class EngineClient extends Disposable implements AudioEngine {
         break;
       case 'underrun':
         this._onUnderrun.fire({ trackId: event.trackId, at: event.at });
+        break;
+      case 'streamTitle':
+        this._onStreamTitle.fire({ trackId: event.trackId, title: event.title });
         break;
       case 'error':
         this._onError.fire(event.error);

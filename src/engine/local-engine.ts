@@ -3,6 +3,7 @@ import { Disposable, disposableInterval, toDisposable } from '../base/lifecycle'
 import { openDecoder } from '../decode/index';
 import { ResamplingDecoder } from '../decode/resample';
 import type { Decoder } from '../decode/types';
+import { SourceOpener, type NetworkSettings, type SourceHooks } from '../net/opener';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert';
 import { PcmPipe } from './pcm-pipe';
@@ -18,7 +19,7 @@ import { listOutputDevices } from './sinks/naudiodon-sink';
  * it into the sink. Position is what the sink consumed, mapped back through PositionTracker.
  */
 
-export type DecoderOpener = (uri: string) => Promise<Decoder>;
+export type DecoderOpener = (uri: string, hooks?: SourceHooks) => Promise<Decoder>;
 
 export interface LocalEngineOptions {
   /** 'auto' | 'naudiodon' | 'null' | 'pipe' | 'wav:FILE' */
@@ -29,6 +30,8 @@ export interface LocalEngineOptions {
   /** Seconds of decoded audio the pipe holds at most (default 1.5). */
   readonly pipeSeconds?: number;
   readonly openDecoder?: DecoderOpener;
+  /** Proxy and disk cache for http(s) tracks (VS Code's http.* settings and globalStorage, passed by the glue). */
+  readonly network?: NetworkSettings;
   readonly log?: Log;
   /**
    * A device that must be fed is given silence while paused; after this long (default 10 s)
@@ -101,8 +104,9 @@ async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void>
   }
 }
 
-function defaultOpenDecoder(uri: string): Promise<Decoder> {
-  return openDecoder(uri);
+/** Local paths as files; http(s) URLs through src/net (cache, proxy, redirects, ICY, buffering). */
+function defaultOpenDecoder(sources: SourceOpener): DecoderOpener {
+  return async (uri, hooks) => openDecoder(await sources.open(uri, hooks));
 }
 
 function describe(error: unknown): string {
@@ -122,6 +126,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   readonly onError = this._onError.event;
   private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
   readonly onUnderrun = this._onUnderrun.event;
+  private readonly _onStreamTitle = this._register(new Emitter<{ readonly trackId: string; readonly title: string }>());
+  readonly onStreamTitle = this._onStreamTitle.event;
   private readonly _onStats = this._register(new Emitter<EngineStats>());
   readonly onStats = this._onStats.event;
 
@@ -180,7 +186,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.fadeMs = options.pauseFadeMs ?? 12;
     this.releaseAfterPauseMs = options.releaseDeviceAfterPauseMs ?? 10_000;
     this.forcedRate = options.outputRate;
-    this.openDecoder = options.openDecoder ?? defaultOpenDecoder;
+    this.openDecoder = options.openDecoder ?? defaultOpenDecoder(new SourceOpener(options.network, { log: (message) => options.log?.('debug', message) }));
     this.log = options.log ?? (() => undefined);
     this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
     this._register(
@@ -374,7 +380,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
   // --- sessions and the decoder task ----------------------------------------------------------
 
   private async openSession(track: TrackRef, gapless: boolean): Promise<Session> {
-    const decoder = await this.openDecoder(track.uri);
+    const decoder = await this.openDecoder(track.uri, { onTitle: (title) => this._onStreamTitle.fire({ trackId: track.id, title }) });
     const format = decoder.format;
     const durationMs = format.totalFrames === undefined ? undefined : (format.totalFrames * 1000) / format.sampleRate;
     const session: Session = { id: this.nextSessionId++, loaded: { track, format, durationMs }, decoder, gapless };

@@ -33,6 +33,7 @@ function main(): void {
     ...(options.pauseFadeMs !== undefined ? { pauseFadeMs: options.pauseFadeMs } : {}),
     ...(options.outputRate !== undefined ? { outputRate: options.outputRate } : {}),
     ...(options.releaseDeviceAfterPauseMs !== undefined ? { releaseDeviceAfterPauseMs: options.releaseDeviceAfterPauseMs } : {}),
+    ...(options.network !== undefined ? { network: options.network } : {}),
     log: (level, message) => emit({ type: 'log', level, message }),
   });
   engine.onDidChangeState((state) => emit({ type: 'state', state }));
@@ -41,6 +42,7 @@ function main(): void {
   engine.onTrackEnded(({ trackId }) => emit({ type: 'trackEnded', trackId }));
   engine.onError((error) => emit({ type: 'error', error }));
   engine.onUnderrun(({ trackId, at }) => emit({ type: 'underrun', trackId, at }));
+  engine.onStreamTitle(({ trackId, title }) => emit({ type: 'streamTitle', trackId, title }));
   engine.onStats((stats) => emit({ type: 'stats', stats }));
 
   let shuttingDown = false;

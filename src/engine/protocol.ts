@@ -1,3 +1,4 @@
+import type { NetworkSettings } from '../net/opener';
 import type { EngineError, EngineState, LoadedTrack, OutputDevice, PositionReport, TrackRef } from './api';
 
 /**
@@ -64,6 +65,7 @@ export type EngineEvent =
   | { readonly type: 'trackStarted'; readonly loaded: LoadedTrack }
   | { readonly type: 'trackEnded'; readonly trackId: string }
   | { readonly type: 'underrun'; readonly trackId: string | undefined; readonly at: number }
+  | { readonly type: 'streamTitle'; readonly trackId: string; readonly title: string }
   | { readonly type: 'error'; readonly error: EngineError }
   | { readonly type: 'stats'; readonly stats: EngineStats }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
@@ -196,6 +198,8 @@ function parseEvent(value: unknown): EngineEvent | string {
       return isLoadedTrack(e.loaded) ? (e as EngineEvent) : 'bad trackStarted';
     case 'trackEnded':
       return isStr(e.trackId) ? (e as EngineEvent) : 'bad trackEnded';
+    case 'streamTitle':
+      return isStr(e.trackId) && isStr(e.title) ? (e as EngineEvent) : 'bad streamTitle';
     case 'underrun':
       return (e.trackId === undefined || isStr(e.trackId)) && isNum(e.at) ? (e as EngineEvent) : 'bad underrun';
     case 'error': {
@@ -247,6 +251,8 @@ export interface EngineProcessOptions {
   readonly releaseDeviceAfterPauseMs?: number;
   /** Run the device at this rate and resample every track to it. */
   readonly outputRate?: number;
+  /** Proxy and disk cache for http(s) tracks (src/net NetworkSettings), passed as JSON. */
+  readonly network?: NetworkSettings;
 }
 
 export function engineArgv(options: EngineProcessOptions): string[] {
@@ -256,11 +262,12 @@ export function engineArgv(options: EngineProcessOptions): string[] {
   if (options.pauseFadeMs !== undefined) argv.push(`--pause-fade-ms=${options.pauseFadeMs}`);
   if (options.outputRate !== undefined) argv.push(`--output-rate=${options.outputRate}`);
   if (options.releaseDeviceAfterPauseMs !== undefined) argv.push(`--release-device-after-pause-ms=${options.releaseDeviceAfterPauseMs}`);
+  if (options.network !== undefined) argv.push(`--network=${JSON.stringify(options.network)}`);
   return argv;
 }
 
 export function parseEngineArgv(argv: readonly string[]): EngineProcessOptions {
-  const options: { sink?: string; device?: string; pauseFadeMs?: number; releaseDeviceAfterPauseMs?: number; outputRate?: number } = {};
+  const options: { sink?: string; device?: string; pauseFadeMs?: number; releaseDeviceAfterPauseMs?: number; outputRate?: number; network?: NetworkSettings } = {};
   for (const arg of argv) {
     const eq = arg.indexOf('=');
     const key = eq < 0 ? arg : arg.slice(0, eq);
@@ -270,6 +277,25 @@ export function parseEngineArgv(argv: readonly string[]): EngineProcessOptions {
     else if (key === '--pause-fade-ms' && Number.isFinite(Number(value))) options.pauseFadeMs = Number(value);
     else if (key === '--output-rate' && Number(value) > 0) options.outputRate = Number(value);
     else if (key === '--release-device-after-pause-ms' && Number.isFinite(Number(value))) options.releaseDeviceAfterPauseMs = Number(value);
+    else if (key === '--network') options.network = parseNetworkSettings(value);
   }
   return options;
+}
+
+/** The --network JSON: only known fields of the right types (a bad value means no proxy/cache, never a crash). */
+function parseNetworkSettings(json: string): NetworkSettings | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(raw)) return undefined;
+  const out: { -readonly [K in keyof NetworkSettings]: NetworkSettings[K] } = {};
+  if (isStr(raw.proxy)) out.proxy = raw.proxy;
+  if (isStr(raw.proxyAuthorization)) out.proxyAuthorization = raw.proxyAuthorization;
+  if (isBool(raw.strictSSL)) out.strictSSL = raw.strictSSL;
+  if (isStr(raw.cacheDirectory)) out.cacheDirectory = raw.cacheDirectory;
+  if (isNum(raw.cacheMaxBytes) && raw.cacheMaxBytes >= 0) out.cacheMaxBytes = raw.cacheMaxBytes;
+  return out;
 }

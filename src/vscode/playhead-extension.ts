@@ -8,6 +8,7 @@ import { resources } from '../diagnostics/resource-tracker';
 import { Player } from '../player';
 import { startApiServer } from './api-server';
 import { QueueFromFiles } from './commands/play-folder';
+import { playUrl } from './commands/play-url';
 import { registerTransportCommands } from './commands/transport';
 import { CoverFiles } from './covers';
 import { createEngine } from './engine';
@@ -85,8 +86,8 @@ export class PlayheadExtension extends Disposable {
     this._register(toDisposable(() => PlayerPanel.current?.dispose()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('playhead.output')) {
-          void vscode.window.showInformationMessage('Playhead: the new output setting applies after "Developer: Reload Window".');
+        if (event.affectsConfiguration('playhead.output') || event.affectsConfiguration('playhead.network') || event.affectsConfiguration('http.proxy')) {
+          void vscode.window.showInformationMessage('Playhead: the new output or network setting applies after "Developer: Reload Window".');
         }
       }),
     );
@@ -119,6 +120,7 @@ export class PlayheadExtension extends Disposable {
       this.showPlayer();
     });
     register('playhead.playFolder', (folder?: vscode.Uri) => this.queueFromFiles.playFolder(folder instanceof vscode.Uri ? folder : undefined));
+    register('playhead.playUrl', (url?: unknown) => playUrl(this.player, url));
     register('playhead.playFromExplorer', (clicked?: vscode.Uri, selection?: vscode.Uri[]) => this.queueFromFiles.fromExplorer('play', clicked, selection));
     register('playhead.addToQueue', (clicked?: vscode.Uri, selection?: vscode.Uri[]) => this.queueFromFiles.fromExplorer('add', clicked, selection));
     register('playhead.selectOutputDevice', () => this.selectOutputDevice());

@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import { captureSeconds, readCapture, soundSeconds, toneShare } from '../../harness/capture-analysis';
+import { activateExtension, fixtureFrequency, repoPath, waitFor } from './support';
+
+describe('Play URL in the extension host', () => {
+  let server: http.Server;
+  let requests = 0;
+  before(async () => {
+    const body = fs.readFileSync(repoPath('test/fixtures/media/tone-mp3-cbr.mp3'));
+    server = http.createServer((request, response) => {
+      requests++;
+      if (request.url !== '/tone.mp3') {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': body.length }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('playhead.stop');
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const url = (file: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/${file}`;
+
+  it('plays an http URL through the engine', async () => {
+    const ext = await activateExtension();
+    const capture = process.env.PLAYHEAD_TEST_CAPTURE;
+    assert.ok(capture, 'the harness records the audio output');
+    const from = captureSeconds(capture);
+    await vscode.commands.executeCommand('playhead.playUrl', url('tone.mp3'));
+    await waitFor('playing the URL', () => ext.player.snapshot.state === 'playing' && ext.player.snapshot.positionMs > 300, 15_000);
+    assert.equal(ext.player.snapshot.track?.uri, url('tone.mp3'));
+    assert.ok(requests >= 1, 'the engine fetched the URL');
+    await waitFor('sound in the capture', () => soundSeconds(readCapture(capture), from) >= 0.5, 10_000);
+    const heard = toneShare(readCapture(capture), from, captureSeconds(capture) - from, fixtureFrequency('tone-mp3-cbr.mp3'));
+    assert.ok(heard > 0.2, `the URL's ${fixtureFrequency('tone-mp3-cbr.mp3')} Hz tone was not what played (share ${heard.toFixed(2)})`);
+  });
+
+  it('a dead URL ends in a clear error, not a hang', async () => {
+    const ext = await activateExtension();
+    await vscode.commands.executeCommand('playhead.playUrl', url('missing.mp3'));
+    const error = await waitFor('an error in the player state', () => ext.player.snapshot.error, 20_000);
+    assert.match(error.message, /404|not found/i);
+    await waitFor('the player to stop', () => ext.player.snapshot.state === 'stopped', 20_000);
+  });
+});
