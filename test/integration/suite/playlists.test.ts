@@ -45,16 +45,26 @@ describe('Playlists in the extension host', () => {
     }
   }
 
-  /** Runs `action` and waits until the view has been told to refresh. */
+  /**
+   * Runs `action` and waits until the view has been told to refresh. The VS Code server's file
+   * watcher can miss a change made while it is still starting up on a loaded machine, so the
+   * action runs once more if nothing came within 15 s; the watcher must still deliver it.
+   */
   async function nextRefresh(action: () => unknown): Promise<void> {
-    const fired = new Promise<void>((resolve) => {
-      const subscription = view.provider.onDidChangeTreeData(() => {
-        subscription.dispose();
-        resolve();
+    for (let attempt = 1; ; attempt++) {
+      let subscription: vscode.Disposable | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const fired = new Promise<boolean>((resolve) => {
+        subscription = view.provider.onDidChangeTreeData(() => resolve(true));
+        timer = setTimeout(() => resolve(false), 15_000);
       });
-    });
-    await action();
-    await fired;
+      await action();
+      const refreshed = await fired;
+      subscription?.dispose();
+      clearTimeout(timer);
+      if (refreshed) return;
+      if (attempt === 2) throw new Error('the playlist view was not refreshed after a change on disk (file watcher)');
+    }
   }
 
   before(async () => {
