@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chromiumPath } from './chromium';
 import { CODE_SERVER_VERSION, codeServerDir, serverMain } from './paths';
 
 export class ProvisionError extends Error {
@@ -36,10 +37,6 @@ const systemNeeds: { pkg: string; present: () => boolean; why: string }[] = [
   { pkg: 'patchelf', present: () => hasCommand('patchelf'), why: 'makes the packaged naudiodon binding relocatable' },
   { pkg: 'libkrb5-dev', present: () => hasDebPackage('libkrb5-dev'), why: "builds code-server's kerberos addon" },
 ];
-
-export function chromiumPath(): string {
-  return process.env.PLAYHEAD_CHROMIUM ?? '/usr/bin/chromium';
-}
 
 function ensureSystemPackages(): void {
   const missing = systemNeeds.filter((need) => !need.present());

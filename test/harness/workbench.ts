@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
-import { chromiumPath } from './provision';
+import { chromiumArgs, chromiumPath } from './chromium';
 import { repoRoot } from './paths';
 
 export interface WorkbenchOptions {
@@ -46,17 +46,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       executablePath: chromiumPath(),
       headless: true,
       viewport: options.viewport ?? { width: 1400, height: 900 },
-      // Without the networking flags Chromium keeps dialling Google on a closed network.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
+      args: [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'],
     });
     const page = context.pages()[0] ?? (await context.newPage());
     // The workbench reports test output and the exit code through these (smoke-test driver).

@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { once } from '../../../src/base/event';
 import { LocalEngine } from '../../../src/engine/local-engine';
 import { engineArgv, parseEngineArgv } from '../../../src/engine/protocol';
-import { media } from '../decode/helpers';
 import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
 import { TestServer, serveBytes } from './server';
 
@@ -30,39 +29,6 @@ describe('net: the engine opens http URLs by default', () => {
     } finally {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('forwards ICY titles of a stream as onStreamTitle with the track id', async () => {
-    const server = await TestServer.start();
-    try {
-      const bytes = fs.readFileSync(media('tone-mp3-cbr.mp3'));
-      const parts: Buffer[] = [];
-      for (let p = 0, n = 0; p < bytes.length; p += 8000, n++) {
-        parts.push(bytes.subarray(p, p + 8000));
-        if (p + 8000 >= bytes.length) break;
-        const meta = Buffer.alloc(32);
-        meta.write(`StreamTitle='Song ${n}';`);
-        parts.push(Buffer.from([2]), meta);
-      }
-      server.route('/radio', (_req, res) => {
-        res.writeHead(200, { 'Content-Type': 'audio/mpeg', 'icy-metaint': '8000' });
-        res.end(Buffer.concat(parts));
-      });
-      const engine = new LocalEngine({ sink: 'null', network: { env: {} } });
-      const titles: { trackId: string; title: string }[] = [];
-      engine.onStreamTitle((t) => titles.push(t));
-      try {
-        const ended = once(engine.onTrackEnded);
-        await engine.load({ id: 'radio-1', uri: server.url('/radio') }, { autoplay: true });
-        await ended;
-      } finally {
-        engine.dispose();
-      }
-      assert.deepEqual(titles[0], { trackId: 'radio-1', title: 'Song 0' });
-      assert.equal(titles.length, 4);
-    } finally {
-      await server.close();
     }
   });
 
