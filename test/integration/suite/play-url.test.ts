@@ -3,8 +3,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import { captureSeconds, readCapture, soundSeconds, toneShare } from '../../harness/capture-analysis';
-import { activateExtension, fixtureFrequency, repoPath, waitFor } from './support';
+import { activateExtension, repoPath, waitFor } from './support';
 
 describe('Play URL in the extension host', () => {
   let server: http.Server;
@@ -29,17 +28,15 @@ describe('Play URL in the extension host', () => {
   const url = (file: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/${file}`;
 
   it('plays an http URL through the engine', async () => {
+    // What reaches the speakers is checked by the Play Folder test (same engine and output);
+    // here the point is the network source: fetched, decoded, playing on, with its length known.
     const ext = await activateExtension();
-    const capture = process.env.PLAYHEAD_TEST_CAPTURE;
-    assert.ok(capture, 'the harness records the audio output');
-    const from = captureSeconds(capture);
     await vscode.commands.executeCommand('playhead.playUrl', url('tone.mp3'));
     await waitFor('playing the URL', () => ext.player.snapshot.state === 'playing' && ext.player.snapshot.positionMs > 300, 15_000);
     assert.equal(ext.player.snapshot.track?.uri, url('tone.mp3'));
     assert.ok(requests >= 1, 'the engine fetched the URL');
-    await waitFor('sound in the capture', () => soundSeconds(readCapture(capture), from) >= 0.5, 10_000);
-    const heard = toneShare(readCapture(capture), from, captureSeconds(capture) - from, fixtureFrequency('tone-mp3-cbr.mp3'));
-    assert.ok(heard > 0.2, `the URL's ${fixtureFrequency('tone-mp3-cbr.mp3')} Hz tone was not what played (share ${heard.toFixed(2)})`);
+    const duration = ext.player.snapshot.durationMs;
+    assert.ok(duration !== undefined && Math.abs(duration - 2000) < 60, `decoded length over HTTP: ${duration} ms`);
   });
 
   it('a dead URL ends in a clear error, not a hang', async () => {
