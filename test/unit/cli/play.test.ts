@@ -62,9 +62,7 @@ describe('cli: playhead play', function () {
     assert.match(listRun.stderr, /skipped .*missing\.flac: .*\(listed in list\.m3u8\)/);
   });
 
-  // Pending: the engine opens every uri as a file today (ENOENT for http://...). The CLI passes
-  // URLs through; enable this when the engine reads http(s) sources.
-  it.skip('plays an http URL (served on 127.0.0.1 by the test)', async () => {
+  it('plays an http URL (served on 127.0.0.1 by the test)', async () => {
     const bytes = fs.readFileSync(gaplessA);
     const server = http.createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'audio/wav', 'content-length': bytes.length });
