@@ -7,8 +7,8 @@
  *   integration  mocha inside a real VS Code extension host (test/integration)
  *   ui           the real workbench in headless Chromium (test/ui)
  *
- * `node test/run.mjs unit ui` runs only the named layers. The integration and UI layers
- * install what they need on first use (code-server into .vscode-test/, apt packages as root).
+ * `node test/run.mjs unit ui` runs only the named layers. Apt packages are installed first
+ * (as root); the integration and UI layers install code-server into .vscode-test/ on first use.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -61,6 +61,10 @@ const tally = (layer, ok) => {
   lines.push(`  ${layer.padEnd(12)} ${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
 };
 
+// Debian packages first (as root with apt; otherwise a message says what to install): the unit
+// layer's output and packaging tests need aplay and patchelf, the later layers the rest.
+const needsSystem = layers.some((layer) => layer !== 'static');
+if (needsSystem) run('system packages', bin('tsx'), ['test/harness/provision.ts', '--system']);
 const needsBuild = layers.some((layer) => layer === 'integration' || layer === 'ui');
 let built = true;
 if (needsBuild) built = run('build', process.execPath, ['esbuild.js', '--tests']);

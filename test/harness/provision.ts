@@ -1,8 +1,11 @@
 /**
- * Installs what the integration and UI layers need, on first use, so a fresh clone needs
- * nothing done by hand: Debian packages (Chromium, ripgrep, Kerberos headers for a
- * code-server addon) when running as root with apt, and code-server into `.vscode-test/`.
- * Where it cannot install, it stops with a message that says what to install.
+ * Installs what the tests and `npm start` need, on first use, so a fresh clone needs nothing
+ * done by hand: Debian packages (Chromium, ripgrep, PulseAudio, aplay, patchelf, Kerberos
+ * headers for a code-server addon) when running as root with apt, and code-server into
+ * `.vscode-test/`. Where it cannot install, it stops with a message that says what to install.
+ *
+ * `tsx test/harness/provision.ts --system` installs only the Debian packages: `npm test` runs
+ * it before the unit layer, whose output and packaging tests need aplay and patchelf.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -34,11 +37,12 @@ const systemNeeds: { pkg: string; present: () => boolean; why: string }[] = [
   { pkg: 'pulseaudio', present: () => hasCommand('pulseaudio'), why: 'a clocked null sink to play into (no sound card here)' },
   { pkg: 'pulseaudio-utils', present: () => hasCommand('parec'), why: 'parec records what was played' },
   { pkg: 'libasound2-plugins', present: () => fs.existsSync('/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so'), why: "routes ALSA's default device to PulseAudio" },
+  { pkg: 'alsa-utils', present: () => hasCommand('aplay'), why: 'aplay, the command-line player the engine falls back to' },
   { pkg: 'patchelf', present: () => hasCommand('patchelf'), why: 'makes the packaged naudiodon binding relocatable' },
   { pkg: 'libkrb5-dev', present: () => hasDebPackage('libkrb5-dev'), why: "builds code-server's kerberos addon" },
 ];
 
-function ensureSystemPackages(): void {
+export function ensureSystemPackages(): void {
   const missing = systemNeeds.filter((need) => !need.present());
   if (missing.length === 0) {
     return;
@@ -53,8 +57,10 @@ function ensureSystemPackages(): void {
   }
   log(`installing ${names.join(', ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env });
+  // Wait for another apt (unattended upgrades, a second test run) instead of failing at once.
+  const lock = ['-o', 'DPkg::Lock::Timeout=600'];
+  execFileSync('apt-get', [...lock, 'update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', [...lock, 'install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env });
 }
 
 /**
@@ -113,5 +119,15 @@ export function provision(): void {
   }
   if (!fs.existsSync(serverMain)) {
     throw new ProvisionError(`code-server installed, but ${serverMain} is missing.`);
+  }
+}
+
+if (require.main === module) {
+  try {
+    if (process.argv.includes('--system')) ensureSystemPackages();
+    else provision();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
   }
 }
