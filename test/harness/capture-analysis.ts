@@ -76,6 +76,28 @@ export function toneShare(samples: Int16Array, startS: number, lengthS: number, 
   return Math.min(1, best);
 }
 
+/**
+ * Which of `candidates` (Hz) each stretch of sound from `fromS` on is: every `windowS` window
+ * above the silence floor votes for the candidate with the largest tone share, if that share
+ * is clear (> 0.5). Seconds per candidate. One long Goertzel over the whole stretch would be
+ * diluted by the silence around the sound and cancelled by the phase jump of a dropout; short
+ * windows are neither.
+ */
+export function toneSeconds(samples: Int16Array, fromS: number, candidates: readonly number[], windowS = 0.1): Map<number, number> {
+  const seconds = samples.length / CAPTURE_CHANNELS / CAPTURE_RATE;
+  const votes = new Map(candidates.map((hz) => [hz, 0]));
+  for (let t = fromS; t + windowS <= seconds; t += windowS) {
+    if (rms(samples, t, windowS) <= 0.01) continue;
+    const shares = candidates.map((hz) => toneShare(samples, t, windowS, hz));
+    const best = Math.max(...shares);
+    if (best > 0.5) {
+      const hz = candidates[shares.indexOf(best)]!;
+      votes.set(hz, votes.get(hz)! + windowS);
+    }
+  }
+  return votes;
+}
+
 /** Seconds of sound (windows above the silence floor) in the capture from `fromS` on. */
 export function soundSeconds(samples: Int16Array, fromS: number, windowS = 0.05): number {
   const seconds = samples.length / CAPTURE_CHANNELS / CAPTURE_RATE;
