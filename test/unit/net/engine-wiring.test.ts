@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { once } from '../../../src/base/event';
 import { LocalEngine } from '../../../src/engine/local-engine';
 import { engineArgv, parseEngineArgv } from '../../../src/engine/protocol';
+import { media } from '../decode/helpers';
 import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
-import { TestServer, serveBytes } from './server';
+import { TestServer, deferred, icyRadio, serveBytes } from './server';
 
 describe('net: the engine opens http URLs by default', () => {
   it('plays a WAV URL with no openDecoder option, cached for the replay', async () => {
@@ -29,6 +30,39 @@ describe('net: the engine opens http URLs by default', () => {
     } finally {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('forwards ICY titles as onStreamTitle with the track id, in order, as the stream reaches them', async () => {
+    const server = await TestServer.start();
+    try {
+      const { first, rest } = icyRadio(fs.readFileSync(media('tone-mp3-cbr.mp3')), 4000, { 0: 'Artist - First', 5: 'Artist - Second' }, 5);
+      const firstSeen = deferred();
+      server.route('/radio', (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'audio/mpeg', 'icy-name': 'Loopback FM', 'icy-metaint': '4000' });
+        res.write(first);
+        // The second title does not exist yet when the first is announced: a change mid-stream.
+        void firstSeen.promise.then(() => res.end(rest));
+      });
+      const engine = new LocalEngine({ sink: 'null', network: { env: {} } });
+      const titles: { trackId: string; title: string }[] = [];
+      engine.onStreamTitle((t) => {
+        titles.push(t);
+        firstSeen.resolve();
+      });
+      try {
+        const ended = once(engine.onTrackEnded);
+        await engine.load({ id: 'radio-1', uri: server.url('/radio') }, { autoplay: true });
+        await ended;
+      } finally {
+        engine.dispose();
+      }
+      assert.deepEqual(titles, [
+        { trackId: 'radio-1', title: 'Artist - First' },
+        { trackId: 'radio-1', title: 'Artist - Second' },
+      ]);
+    } finally {
+      await server.close();
     }
   });
 
