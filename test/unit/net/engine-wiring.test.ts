@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { once } from '../../../src/base/event';
 import { LocalEngine } from '../../../src/engine/local-engine';
 import { engineArgv, parseEngineArgv } from '../../../src/engine/protocol';
+import { Player } from '../../../src/player/player';
+import { MemoryStateStore } from '../../../src/player/store';
 import { media } from '../decode/helpers';
 import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
 import { TestServer, deferred, icyRadio, serveBytes } from './server';
@@ -33,7 +35,7 @@ describe('net: the engine opens http URLs by default', () => {
     }
   });
 
-  it('forwards ICY titles as onStreamTitle with the track id, in order, as the stream reaches them', async () => {
+  it('ICY titles reach the player\'s now playing in order as the stream reaches them (onStreamTitle with the track id)', async () => {
     const server = await TestServer.start();
     try {
       const { first, rest } = icyRadio(fs.readFileSync(media('tone-mp3-cbr.mp3')), 4000, { 0: 'Artist - First', 5: 'Artist - Second' }, 5);
@@ -45,22 +47,33 @@ describe('net: the engine opens http URLs by default', () => {
         void firstSeen.promise.then(() => res.end(rest));
       });
       const engine = new LocalEngine({ sink: 'null', network: { env: {} } });
+      const player = new Player({ engine, store: new MemoryStateStore(), log: () => undefined });
       const titles: { trackId: string; title: string }[] = [];
-      engine.onStreamTitle((t) => {
-        titles.push(t);
-        firstSeen.resolve();
+      engine.onStreamTitle((t) => titles.push(t));
+      // What the now-playing views read: the player's snapshot.
+      const nowPlaying: (string | undefined)[] = [];
+      player.onDidChangeSnapshot((snapshot) => {
+        if (snapshot.streamTitle !== nowPlaying.at(-1)) nowPlaying.push(snapshot.streamTitle);
+        if (snapshot.streamTitle === 'Artist - First') firstSeen.resolve();
       });
       try {
         const ended = once(engine.onTrackEnded);
-        await engine.load({ id: 'radio-1', uri: server.url('/radio') }, { autoplay: true });
+        player.add([{ uri: server.url('/radio'), title: 'Loopback FM' }]);
+        await player.play();
         await ended;
+        await player.whenEngineIdle();
       } finally {
+        player.dispose();
         engine.dispose();
       }
+      const trackId = titles[0]?.trackId ?? '';
+      assert.match(trackId, /@/, 'the engine names the player\'s track ref');
       assert.deepEqual(titles, [
-        { trackId: 'radio-1', title: 'Artist - First' },
-        { trackId: 'radio-1', title: 'Artist - Second' },
+        { trackId, title: 'Artist - First' },
+        { trackId, title: 'Artist - Second' },
       ]);
+      // Cleared when the station ended and the queue stopped.
+      assert.deepEqual(nowPlaying, ['Artist - First', 'Artist - Second', undefined]);
     } finally {
       await server.close();
     }
