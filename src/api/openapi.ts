@@ -137,6 +137,8 @@ export function openApiDocument(): object {
               type: 'object',
               properties: { message: { type: 'string' }, kind: { type: 'string' }, trackUri: { type: 'string' }, at: { type: 'number' } },
             },
+            streamTitle: { type: 'string', description: "A stream's (internet radio) ICY StreamTitle: what is on now. The track is then the station." },
+            bufferingProgress: { type: 'number', minimum: 0, maximum: 1, description: 'Only while state is buffering: how far towards playing on.' },
           },
         },
         SeekRequest: {

@@ -49,6 +49,12 @@ export class CliEngineView implements AudioEngine {
   get onError() {
     return this.inner.onError;
   }
+  get onStreamTitle() {
+    return this.inner.onStreamTitle;
+  }
+  get onBuffering() {
+    return this.inner.onBuffering;
+  }
 
   load(track: TrackRef, options: { startMs?: number; autoplay: boolean }): Promise<LoadedTrack> {
     const startMs = this.pendingStartMs ?? options.startMs;

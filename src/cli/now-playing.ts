@@ -1,11 +1,13 @@
 import { disposableInterval, DisposableStore, IDisposable, toDisposable } from '../base/lifecycle';
 import { displayTitle, type Player, type PlayerSnapshot } from '../player';
+import { bufferingLabel } from '../protocol/messages';
 import { formatClock } from './time-format';
 
-/** "Title — Artist" (or the file name when untagged). */
+/** "Title — Artist" (or the file name when untagged); a stream: "Its ICY title — Station". */
 export function describeTrack(snapshot: PlayerSnapshot): string {
   const track = snapshot.track;
   if (!track) return '';
+  if (snapshot.streamTitle !== undefined) return `${snapshot.streamTitle} — ${displayTitle(track)}`;
   return track.artist ? `${displayTitle(track)} — ${track.artist}` : displayTitle(track);
 }
 
@@ -16,9 +18,10 @@ export function positionNow(snapshot: PlayerSnapshot, now = Date.now()): number 
   return snapshot.durationMs === undefined ? position : Math.min(position, snapshot.durationMs);
 }
 
-/** The live line: "Title — Artist  1:23 / 3:45  playing". */
+/** The live line: "Title — Artist  1:23 / 3:45  playing" (or "Buffering… 40 %"). */
 export function progressLine(snapshot: PlayerSnapshot, now = Date.now()): string {
-  return `${describeTrack(snapshot)}  ${formatClock(positionNow(snapshot, now))} / ${formatClock(snapshot.durationMs)}  ${snapshot.state}`;
+  const state = snapshot.state === 'buffering' ? bufferingLabel(snapshot.bufferingProgress) : snapshot.state;
+  return `${describeTrack(snapshot)}  ${formatClock(positionNow(snapshot, now))} / ${formatClock(snapshot.durationMs)}  ${state}`;
 }
 
 export interface NowPlayingOutput {
@@ -40,6 +43,7 @@ export class NowPlayingView implements IDisposable {
   private readonly store = new DisposableStore();
   private lastTrackKey: string | undefined;
   private lastState: string | undefined;
+  private lastStreamTitle: string | undefined;
   private lastErrorAt: number | undefined;
   private lineShown = false;
   /** What the live line shows now: redrawing the same text is skipped. */
@@ -81,10 +85,15 @@ export class NowPlayingView implements IDisposable {
     const trackChanged = trackKey !== this.lastTrackKey;
     const previousState = this.lastState;
     const stateChanged = snapshot.state !== previousState;
+    const titleChanged = snapshot.streamTitle !== this.lastStreamTitle;
     this.lastTrackKey = trackKey;
     this.lastState = snapshot.state;
+    this.lastStreamTitle = snapshot.streamTitle;
     if (!snapshot.track || snapshot.state === 'stopped') return;
-    if (trackChanged && snapshot.state === 'playing') {
+    if (titleChanged && !trackChanged && snapshot.streamTitle !== undefined) {
+      // A stream announced what is on now (ICY).
+      this.out.write(`Now playing: ${snapshot.streamTitle}\n`);
+    } else if (trackChanged && snapshot.state === 'playing') {
       this.out.write(`Playing ${snapshot.queueIndex + 1}/${snapshot.queueLength}: ${describeTrack(snapshot)} (${formatClock(snapshot.durationMs)})\n`);
     } else if (stateChanged && snapshot.state === 'paused') {
       this.out.write(`Paused at ${formatClock(positionNow(snapshot))}\n`);

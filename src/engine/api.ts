@@ -37,6 +37,13 @@ export interface PositionReport {
   readonly playing: boolean;
 }
 
+/** While starved: how far the engine is towards resuming (the audio it waits to have decoded ahead). */
+export interface BufferingProgress {
+  readonly trackId: string;
+  /** 0..1 */
+  readonly progress: number;
+}
+
 export interface EngineError {
   readonly trackId: string | undefined;
   /** 'decode' (bad file), 'source' (I/O, network), 'output' (device), 'crash' (engine died). */
@@ -83,4 +90,6 @@ export interface AudioEngine extends IDisposable {
   readonly onError: Event<EngineError>;
   /** A stream's now-playing title changed (ICY StreamTitle); optional: engines without streams leave it out. */
   readonly onStreamTitle?: Event<{ readonly trackId: string; readonly title: string }>;
+  /** Progress of Buffering (state `starved`) towards resuming; optional like onStreamTitle. */
+  readonly onBuffering?: Event<BufferingProgress>;
 }

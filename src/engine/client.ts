@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Emitter } from '../base/event';
 import { Disposable, toDisposable } from '../base/lifecycle';
 import { SOUND_SERVER_LATENCY } from './sound-server';
-import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
+import type { AudioEngine, BufferingProgress, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import {
   COMMAND_TIMEOUT_MS,
   CommandResults,
@@ -112,6 +112,8 @@ export class EngineClient extends Disposable implements AudioEngine {
   readonly onUnderrun = this._onUnderrun.event;
   private readonly _onStreamTitle = this._register(new Emitter<{ readonly trackId: string; readonly title: string }>());
   readonly onStreamTitle = this._onStreamTitle.event;
+  private readonly _onBuffering = this._register(new Emitter<BufferingProgress>());
+  readonly onBuffering = this._onBuffering.event;
   private readonly _onDidRestart = this._register(new Emitter<EngineRestart>());
   /** The engine process was restarted after a crash and the track restored. */
   readonly onDidRestart = this._onDidRestart.event;
@@ -400,6 +402,9 @@ export class EngineClient extends Disposable implements AudioEngine {
         break;
       case 'streamTitle':
         this._onStreamTitle.fire({ trackId: event.trackId, title: event.title });
+        break;
+      case 'buffering':
+        this._onBuffering.fire({ trackId: event.trackId, progress: event.progress });
         break;
       case 'error':
         this._onError.fire(event.error);

@@ -4,7 +4,7 @@ import { openDecoder } from '../decode/index';
 import { ResamplingDecoder } from '../decode/resample';
 import type { Decoder } from '../decode/types';
 import { SourceOpener, type NetworkSettings, type SourceHooks } from '../net/opener';
-import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
+import type { AudioEngine, BufferingProgress, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert';
 import { PcmPipe } from './pcm-pipe';
 import { PositionTracker } from './position-tracker';
@@ -56,6 +56,14 @@ const STATS_INTERVAL_MS = 1000;
 const STARVED_AFTER_MS = 150;
 /** While playing, feed a clocked device silence only after the pipe was empty this long. */
 const FEED_SILENCE_AFTER_MS = 40;
+/**
+ * Starved, the engine resumes once this much audio is decoded ahead (at most half the pipe),
+ * or the track's end is: resuming at the first bytes would stutter on every late packet of a
+ * slow stream (mpv's cache-pause-wait is 1 s too). Progress towards it is `onBuffering`.
+ */
+const RESUME_CUSHION_MS = 1000;
+/** Buffering progress events at most this often (and only when the figure moved). */
+const BUFFERING_REPORT_MS = 100;
 
 /** One opened track: its decoder and what the player was told about it. */
 interface Session {
@@ -128,6 +136,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   readonly onUnderrun = this._onUnderrun.event;
   private readonly _onStreamTitle = this._register(new Emitter<{ readonly trackId: string; readonly title: string }>());
   readonly onStreamTitle = this._onStreamTitle.event;
+  private readonly _onBuffering = this._register(new Emitter<BufferingProgress>());
+  readonly onBuffering = this._onBuffering.event;
   private readonly _onStats = this._register(new Emitter<EngineStats>());
   readonly onStats = this._onStats.event;
 
@@ -162,6 +172,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private endAt: { sessionId: number; device: number } | undefined;
   private fadeOutPending = false;
   private emptySince: number | undefined;
+  /** The last buffering progress reported in this starvation (undefined: none yet). */
+  private bufferingReported: { progress: number; at: number } | undefined;
   private underruns = 0;
   private playRequestedAt: number | undefined;
   private firstPcmLatencyMs: number | undefined;
@@ -547,7 +559,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
         continue;
       }
       const item = this.pipe.peek();
-      if (!item) {
+      if (!item || this.refilling) {
         await this.whileEmpty(sink);
         continue;
       }
@@ -638,20 +650,44 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.lastYield = performance.now();
   }
 
+  /** Starved and not yet holding the cushion to resume with (nor the track's end). */
+  private get refilling(): boolean {
+    return this._state === 'starved' && !this.pipe.hasEnd && this.pipe.queuedFrames < this.cushionFrames();
+  }
+
+  private cushionFrames(): number {
+    return Math.max(1, Math.min(this.framesFor(RESUME_CUSHION_MS), Math.floor(this.pipe.capacityFrames / 2)));
+  }
+
+  /** While starved: how much of the cushion is decoded, when it moved (throttled). */
+  private reportBuffering(): void {
+    const trackId = this.heard?.loaded.track.id;
+    if (this._state !== 'starved' || trackId === undefined) return;
+    const progress = Math.round(Math.min(1, this.pipe.queuedFrames / this.cushionFrames()) * 100) / 100;
+    const now = performance.now();
+    const last = this.bufferingReported;
+    if (last && (last.progress === progress || now - last.at < BUFFERING_REPORT_MS)) return;
+    this.bufferingReported = { progress, at: now };
+    this._onBuffering.fire({ trackId, progress });
+  }
+
+  /** The pipe is empty, or refilling after starving: feed silence or wait for the decoder. */
   private async whileEmpty(sink: AudioSink): Promise<void> {
     const now = performance.now();
     this.emptySince ??= now;
     if (this._state === 'playing' && now - this.emptySince > STARVED_AFTER_MS) {
       this.underruns++;
+      this.bufferingReported = undefined;
       this.setState('starved');
       this._onUnderrun.fire({ trackId: this.heard?.loaded.track.id, at: Date.now() });
     }
+    this.reportBuffering();
     // A device queue holds ~100 ms: a short wait for the decoder needs no silence, and
     // silence written now would delay the audio that is about to come.
     if (sink.needsContinuousFeed && now - this.emptySince > FEED_SILENCE_AFTER_MS) {
       await this.writeSilence(sink);
     } else {
-      await raceTimeout(Promise.race([this.pipe.waitForData(), this.wake.wait()]), sink.needsContinuousFeed ? 5 : STARVED_AFTER_MS);
+      await raceTimeout(Promise.race([this.pipe.waitForPush(), this.wake.wait()]), sink.needsContinuousFeed ? 5 : STARVED_AFTER_MS);
     }
   }
 

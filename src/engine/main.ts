@@ -43,6 +43,7 @@ function main(): void {
   engine.onError((error) => emit({ type: 'error', error }));
   engine.onUnderrun(({ trackId, at }) => emit({ type: 'underrun', trackId, at }));
   engine.onStreamTitle(({ trackId, title }) => emit({ type: 'streamTitle', trackId, title }));
+  engine.onBuffering(({ trackId, progress }) => emit({ type: 'buffering', trackId, progress }));
   engine.onStats((stats) => emit({ type: 'stats', stats }));
 
   let shuttingDown = false;

@@ -29,6 +29,8 @@ export class PcmPipe {
   private readonly items: PipeItem[] = [];
   private head = 0;
   private frames = 0;
+  /** End markers queued: the producer has nothing more to add before them. */
+  private ends = 0;
   private gen = 0;
   private spaceWaiters: (() => void)[] = [];
   private dataWaiters: (() => void)[] = [];
@@ -48,6 +50,11 @@ export class PcmPipe {
     return this.head >= this.items.length;
   }
 
+  /** An end marker is queued: what is in the pipe is all that comes before it. */
+  get hasEnd(): boolean {
+    return this.ends > 0;
+  }
+
   /**
    * Append `item` for `generation`. Waits while the pipe is full. Resolves false when the
    * generation changed (flush) before or while waiting: the item was dropped, stop producing.
@@ -59,6 +66,7 @@ export class PcmPipe {
     if (generation !== this.gen) return false;
     this.items.push(item);
     if (item.type === 'pcm') this.frames += item.channels[0]?.length ?? 0;
+    else this.ends++;
     this.wake('data');
     return true;
   }
@@ -85,6 +93,8 @@ export class PcmPipe {
         return piece;
       }
       this.frames -= length;
+    } else {
+      this.ends--;
     }
     this.items[this.head] = undefined as unknown as PipeItem;
     this.head++;
@@ -107,7 +117,11 @@ export class PcmPipe {
   /** Resolves when an item is available or the pipe is flushed. One shared promise while empty,
    * so a consumer that polls with a timeout does not pile up waiters. */
   waitForData(): Promise<void> {
-    if (!this.isEmpty) return Promise.resolve();
+    return this.isEmpty ? this.waitForPush() : Promise.resolve();
+  }
+
+  /** Resolves at the next push or flush, even when items are queued (a consumer filling up). */
+  waitForPush(): Promise<void> {
     this.dataPromise ??= new Promise<void>((resolve) => this.dataWaiters.push(resolve));
     return this.dataPromise;
   }
@@ -117,6 +131,7 @@ export class PcmPipe {
     this.items.length = 0;
     this.head = 0;
     this.frames = 0;
+    this.ends = 0;
     this.gen++;
     this.wake('space');
     this.wake('data');

@@ -66,6 +66,7 @@ export type EngineEvent =
   | { readonly type: 'trackEnded'; readonly trackId: string }
   | { readonly type: 'underrun'; readonly trackId: string | undefined; readonly at: number }
   | { readonly type: 'streamTitle'; readonly trackId: string; readonly title: string }
+  | { readonly type: 'buffering'; readonly trackId: string; readonly progress: number }
   | { readonly type: 'error'; readonly error: EngineError }
   | { readonly type: 'stats'; readonly stats: EngineStats }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
@@ -200,6 +201,8 @@ function parseEvent(value: unknown): EngineEvent | string {
       return isStr(e.trackId) ? (e as EngineEvent) : 'bad trackEnded';
     case 'streamTitle':
       return isStr(e.trackId) && isStr(e.title) ? (e as EngineEvent) : 'bad streamTitle';
+    case 'buffering':
+      return isStr(e.trackId) && isNum(e.progress) && e.progress >= 0 && e.progress <= 1 ? (e as EngineEvent) : 'bad buffering';
     case 'underrun':
       return (e.trackId === undefined || isStr(e.trackId)) && isNum(e.at) ? (e as EngineEvent) : 'bad underrun';
     case 'error': {

@@ -147,7 +147,7 @@ export class CacheWriter {
   private chain: Promise<void>;
   private handle: fs.FileHandle | undefined;
   private settle!: (stored: boolean) => void;
-  /** True once published, false once abandoned or failed. */
+  /** True once published, false once abandoned or failed and the partial copy removed. */
   readonly outcome = new Promise<boolean>((resolve) => (this.settle = resolve));
 
   constructor(
@@ -247,16 +247,15 @@ export class CacheWriter {
   abandon(): void {
     if (!this.active) return;
     this.closed = true;
-    this.settle(false);
-    void this.discard();
+    // Settled once the partial copy is gone, so `outcome` false means nothing is left behind.
+    void this.discard().then(() => this.settle(false));
   }
 
   private fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
-    this.settle(false);
     this.log(`cache: writing ${this.meta.url} failed: ${(error as Error)?.message ?? String(error)}`);
-    void this.discard();
+    void this.discard().then(() => this.settle(false));
   }
 
   private async discard(): Promise<void> {

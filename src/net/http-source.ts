@@ -211,6 +211,12 @@ export class HttpByteSource extends Disposable implements NetworkSource {
   private downloaded = 0;
   private lastProgressEvent = 0;
   private _title: string | undefined;
+  /**
+   * ICY titles demuxed but not yet reached by the decoder, by the byte they apply from: a
+   * title is announced when reads get there, not when the download does (a server's burst
+   * at connect, or the read-ahead, runs seconds ahead of what is heard).
+   */
+  private pendingTitles: { readonly at: number; readonly title: string }[] = [];
   private cacheWriter: CacheWriter | undefined;
   private readonly cached: Promise<boolean>;
   private readonly log: (message: string) => void;
@@ -300,7 +306,10 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     this.window.setPosition(offset);
     this.pump();
     if (!this.window.has(offset, length)) await this.waitFor(offset, length);
-    if (this.window.has(offset, length)) return this.window.copy(offset, length);
+    if (this.window.has(offset, length)) {
+      this.announceTitles(offset + length);
+      return this.window.copy(offset, length);
+    }
     throw this.window.error ?? new NetError('connection', `${this.uri}: no data at byte ${offset}`);
   }
 
@@ -346,6 +355,15 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     }
   }
 
+  /** The decoder has read up to `end`: the titles of the bytes before it are now current. */
+  private announceTitles(end: number): void {
+    while (this.pendingTitles.length > 0 && this.pendingTitles[0]!.at < end && !this.isDisposed) {
+      const { title } = this.pendingTitles.shift()!;
+      this._title = title;
+      this._onDidChangeTitle.fire(title);
+    }
+  }
+
   private setStarved(starved: boolean): void {
     if (this.starved === starved || this.isDisposed) return;
     this.starved = starved;
@@ -361,6 +379,7 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     this.retryTimer = undefined;
     this.budget.reset();
     this.window.reset(offset);
+    this.pendingTitles = [];
   }
 
   /** Make sure a connection is delivering whenever the window wants bytes. */
@@ -423,13 +442,9 @@ export class HttpByteSource extends Disposable implements NetworkSource {
     this.connecting = false;
     // Each response says for itself whether it interleaves metadata (a reconnection may not).
     const metaint = describeResponse(response).icyMetaint;
-    const demuxer =
-      metaint !== undefined
-        ? new IcyDemuxer(metaint, (title) => {
-            this._title = title;
-            this._onDidChangeTitle.fire(title);
-          })
-        : undefined;
+    // Where this response's audio byte 0 lands in the source (its first `skip` bytes are dropped).
+    const base = this.window.end - skip;
+    const demuxer = metaint !== undefined ? new IcyDemuxer(metaint, (title, at) => this.pendingTitles.push({ at: base + at, title })) : undefined;
     this.armIdle(generation);
     response.on('data', (chunk: Buffer) => {
       if (generation !== this.generation) return;

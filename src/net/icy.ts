@@ -11,10 +11,13 @@ export class IcyDemuxer {
   private metaLeft: number | undefined;
   private metaParts: Buffer[] = [];
   private lastTitle: string | undefined;
+  /** Audio bytes returned so far: where in the audio a title block stands. */
+  private audioOut = 0;
 
   constructor(
     private readonly metaint: number,
-    private readonly onTitle: (title: string) => void,
+    /** `at`: the audio byte (counted from this demuxer's first) the title applies from. */
+    private readonly onTitle: (title: string, at: number) => void,
   ) {
     if (!Number.isInteger(metaint) || metaint <= 0) throw new RangeError(`invalid icy-metaint ${metaint}`);
     this.audioLeft = metaint;
@@ -35,6 +38,7 @@ export class IcyDemuxer {
         const take = Math.min(this.audioLeft, chunk.length - p);
         audio.push(chunk.subarray(p, p + take));
         this.audioLeft -= take;
+        this.audioOut += take;
         p += take;
       } else {
         const length = chunk[p++]! * 16;
@@ -53,7 +57,7 @@ export class IcyDemuxer {
     const title = parseStreamTitle(block);
     if (title !== undefined && title !== this.lastTitle) {
       this.lastTitle = title;
-      this.onTitle(title);
+      this.onTitle(title, this.audioOut);
     }
   }
 }

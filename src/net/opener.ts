@@ -63,7 +63,11 @@ export class SourceOpener {
       source.dispose();
       throw new NetError('bad-url', `${redactUrl(target)}: the server sent ${hint.contentType}, not audio (a web page rather than a stream?)`);
     }
-    if (hooks.onTitle) source.onDidChangeTitle(hooks.onTitle);
+    if (hooks.onTitle) {
+      source.onDidChangeTitle(hooks.onTitle);
+      // A title the format check's read already reached was announced before anyone listened.
+      if (source.title !== undefined) hooks.onTitle(source.title);
+    }
     if (hooks.onBuffering) source.onDidChangeBuffering(hooks.onBuffering);
     return source;
   }

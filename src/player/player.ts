@@ -90,6 +90,11 @@ export class Player extends Disposable {
   private muted = false;
   private stopAfterCurrent = false;
   private error: PlayerError | undefined;
+  /** The current track's stream title (ICY), cleared whenever another load or track starts. */
+  private streamTitle: string | undefined;
+  /** A title the preloaded stream announced before it was heard: it comes with the track. */
+  private preloadTitle: { readonly refId: string; readonly title: string } | undefined;
+  private bufferingProgress = 0;
   /** Tracks that failed in a row; reaching the queue length means nothing here can play. */
   private consecutiveFailures = 0;
   /** Date.now() when the engine confirmed the current track, to spot tracks that end at once. */
@@ -144,6 +149,12 @@ export class Player extends Disposable {
     this._register(this.engine.onTrackStarted((loaded) => this.onEngineTrackStarted(loaded)));
     this._register(this.engine.onTrackEnded(({ trackId }) => this.onEngineTrackEnded(trackId)));
     this._register(this.engine.onError((error) => this.onEngineError(error)));
+    if (this.engine.onStreamTitle) {
+      this._register(this.engine.onStreamTitle(({ trackId, title }) => this.onEngineStreamTitle(trackId, title)));
+    }
+    if (this.engine.onBuffering) {
+      this._register(this.engine.onBuffering(({ trackId, progress }) => this.onEngineBuffering(trackId, progress)));
+    }
 
     void this.callEngine(() => this.engine.setVolume(this.effectiveVolume));
   }
@@ -587,12 +598,31 @@ export class Player extends Disposable {
   private onEngineState(engineState: EngineState): void {
     // The player's own state is the truth; the engine only tells us about starving.
     if (engineState === 'starved' && this.state === 'playing' && this.refs.current) {
+      this.bufferingProgress = 0;
       this.machine.transition('buffering', 'engine-starved');
       this.publish();
     } else if (engineState === 'playing' && this.state === 'buffering') {
       this.machine.transition('playing', 'engine-recovered');
       this.publish();
     }
+  }
+
+  private onEngineStreamTitle(trackId: string, title: string): void {
+    if (this.refs.isCurrent(trackId)) {
+      if (title === this.streamTitle) return;
+      this.streamTitle = title;
+      this.publish();
+    } else if (this.refs.isPreload(trackId)) {
+      this.preloadTitle = { refId: trackId, title };
+    }
+  }
+
+  private onEngineBuffering(trackId: string, progress: number): void {
+    if (!this.refs.isCurrent(trackId) || this.state !== 'buffering' || progress === this.bufferingProgress) {
+      return;
+    }
+    this.bufferingProgress = Math.min(1, Math.max(0, progress));
+    this.publish();
   }
 
   private onEnginePosition(report: PositionReport): void {
@@ -627,6 +657,8 @@ export class Player extends Disposable {
     this.order.moveTo(itemId, 'forward');
     this.positionMs = 0;
     this.positionAt = this.now();
+    this.streamTitle = this.preloadTitle?.refId === loaded.track.id ? this.preloadTitle.title : undefined;
+    this.preloadTitle = undefined;
     this.durationMs = loaded.durationMs ?? this.queue.currentItem!.track.durationMs;
     this.recordHistory(this.queue.currentItem!.track);
     this.publish();
@@ -823,6 +855,8 @@ export class Player extends Disposable {
     }
     const item = this.queue.currentItem!;
     const ref = this.refs.load(item);
+    this.streamTitle = undefined;
+    this.preloadTitle = undefined;
     this.positionMs = options.startMs;
     this.positionAt = this.now();
     this.durationMs = item.track.durationMs;
@@ -862,6 +896,8 @@ export class Player extends Disposable {
     this.machine.transition('stopped', cause);
     const hadTrack = this.refs.current !== undefined;
     this.refs.clear();
+    this.streamTitle = undefined;
+    this.preloadTitle = undefined;
     this.positionMs = 0;
     this.positionAt = this.now();
     this.markDirty('session', 0);
@@ -980,6 +1016,8 @@ export class Player extends Disposable {
       repeat: this.order.repeat,
       stopAfterCurrent: this.stopAfterCurrent,
       error: this.error,
+      streamTitle: this.streamTitle,
+      bufferingProgress: this.machine.state === 'buffering' ? this.bufferingProgress : undefined,
     });
   }
 

@@ -39,4 +39,8 @@ export interface PlayerSnapshot {
   readonly repeat: RepeatMode;
   readonly stopAfterCurrent: boolean;
   readonly error: PlayerError | undefined;
+  /** What a stream (internet radio) says is on now: its latest ICY StreamTitle, for the current track only. */
+  readonly streamTitle: string | undefined;
+  /** While Buffering: how far the engine is towards playing on, 0..1 (undefined in every other state). */
+  readonly bufferingProgress: number | undefined;
 }

@@ -53,6 +53,15 @@ export interface ViewState {
   readonly repeat: RepeatMode;
   readonly error: string | undefined;
   readonly queueVersion: number;
+  /** What a stream (internet radio) says is on now (ICY StreamTitle); `track.title` is then the station. */
+  readonly streamTitle: string | undefined;
+  /** While `state` is 'buffering': how far towards playing on, 0..1. */
+  readonly bufferingProgress: number | undefined;
+}
+
+/** "Buffering… 40 %": the one wording of the Buffering state, for every view (panel, status bar, CLI). */
+export function bufferingLabel(progress: number | undefined): string {
+  return progress === undefined ? 'Buffering…' : `Buffering… ${Math.round(Math.min(1, Math.max(0, progress)) * 100)} %`;
 }
 
 export interface QueueItem {
@@ -175,6 +184,8 @@ const isViewState = isObject<ViewState>({
   repeat: isOneOf(REPEAT_MODES),
   error: isOptional(isString),
   queueVersion: isInteger,
+  streamTitle: isOptional(isString),
+  bufferingProgress: isOptional(isUnit),
 });
 
 const isQueueItem = isObject<QueueItem>({

@@ -100,6 +100,8 @@ export class PlayerViewModelImpl extends Disposable implements PlayerViewModel {
       repeat: s.repeat,
       error: s.error?.message,
       queueVersion: s.queueVersion,
+      streamTitle: s.streamTitle,
+      bufferingProgress: s.bufferingProgress,
     };
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../base/lifecycle';
-import type { ViewState } from '../protocol/messages';
+import { bufferingLabel, type ViewState } from '../protocol/messages';
 import { formatTime } from './format';
 import type { PlayerViewModel } from './panel/view-model';
 
@@ -85,10 +85,14 @@ export class StatusBarController extends Disposable {
     this.toggle.tooltip = playing ? 'Pause (Playhead)' : 'Play (Playhead)';
     this.toggle.command = 'playhead.toggle';
     this.toggle.accessibilityInformation = { label: playing ? 'Pause' : 'Play', role: 'button' };
-    this.title.text = truncate(track.artist ? `${track.title} · ${track.artist}` : track.title, TITLE_MAX);
+    // A stream's own title (ICY) names what is on; the track is then the station.
+    const name = state.streamTitle ?? track.title;
+    const by = state.streamTitle !== undefined ? track.title : track.artist;
+    const buffering = state.state === 'buffering' ? `${bufferingLabel(state.bufferingProgress)} · ` : '';
+    this.title.text = truncate(`${buffering}${by ? `${name} · ${by}` : name}`, TITLE_MAX);
     this.title.tooltip = this.tooltip(state);
     this.title.accessibilityInformation = {
-      label: `Now ${state.state}: ${track.title}${track.artist ? ` by ${track.artist}` : ''}. Open the player.`,
+      label: `${buffering ? bufferingLabel(state.bufferingProgress) : `Now ${state.state}`}: ${name}${by ? ` by ${by}` : ''}. Open the player.`,
       role: 'button',
     };
     this.toggle.show();
@@ -99,11 +103,13 @@ export class StatusBarController extends Disposable {
     const track = state.track;
     const md = new vscode.MarkdownString(undefined, true);
     if (!track) return md;
-    md.appendMarkdown(`**${escape(track.title)}**  \n`);
+    if (state.streamTitle !== undefined) md.appendMarkdown(`**${escape(state.streamTitle)}**  \n`);
+    md.appendMarkdown(state.streamTitle !== undefined ? `${escape(track.title)}  \n` : `**${escape(track.title)}**  \n`);
     if (track.artist) md.appendMarkdown(`${escape(track.artist)}  \n`);
     if (track.album) md.appendMarkdown(`_${escape(track.album)}_  \n`);
     const duration = state.durationMs === undefined ? '' : ` / ${formatTime(state.durationMs)}`;
     md.appendMarkdown(`\n$(${state.state === 'playing' ? 'play' : 'debug-pause'}) ${formatTime(state.positionMs)}${duration}`);
+    if (state.state === 'buffering') md.appendMarkdown(`\n\n$(loading~spin) ${escape(bufferingLabel(state.bufferingProgress))}`);
     if (state.error) md.appendMarkdown(`\n\n$(warning) ${escape(state.error)}`);
     return md;
   }

@@ -217,6 +217,25 @@ const checks: [string, (page: Page, url: string) => Promise<void>][] = [
     },
   ],
   [
+    'a stream: its ICY title leads with the station below it; Buffering… 40 % shows while buffering, then goes',
+    async (page) => {
+      const station = (await page.evaluate('window.__preview.state().track.title')) as string;
+      const show = (patch: object) =>
+        page.evaluate((p) => {
+          const preview = (window as unknown as { __preview: { deliver(m: unknown): void; state(): { version: number } } }).__preview;
+          const state = preview.state();
+          preview.deliver({ type: 'state', state: { ...state, ...p, version: state.version + 1 } });
+        }, patch);
+      await show({ state: 'buffering', streamTitle: 'Artist - On Air', bufferingProgress: 0.4 });
+      await page.waitForSelector('.buffering-line:not([hidden])');
+      assert.equal(await page.textContent('.now-playing .title'), 'Artist - On Air');
+      assert.equal(await page.textContent('.now-playing .artist'), station);
+      assert.equal(await page.textContent('.buffering-text'), 'Buffering… 40 %');
+      await show({ state: 'playing', streamTitle: 'Artist - On Air', bufferingProgress: undefined });
+      await page.waitForSelector('.buffering-line', { state: 'hidden' });
+    },
+  ],
+  [
     'empty queue: Play Folder… sends playFolder and shows the host error',
     async (page, url) => {
       await page.goto(`${url}/?theme=light&scenario=empty`);

@@ -57,6 +57,8 @@ export function sampleState(queue: readonly QueueItem[], overrides: Partial<View
     repeat: 'all',
     error: undefined,
     queueVersion: 1,
+    streamTitle: undefined,
+    bufferingProgress: undefined,
     ...overrides,
   };
 }

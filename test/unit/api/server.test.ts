@@ -10,6 +10,8 @@ import { PlaylistStore } from '../../../src/library/playlists/store';
 import { MemoryStateStore, Player } from '../../../src/player';
 import { EngineBundle, buildEngineBundle } from '../../support/engine-bundle';
 import { writeWavS16 } from '../../support/pcm-signals';
+import { waitForSnapshot } from '../../support/snapshot-wait';
+import { TestServer, deferred, icyRadio } from '../net/server';
 import { call, CallOptions, idleEngine, Reply } from './support';
 
 /**
@@ -263,6 +265,35 @@ describe('api: REST server', function () {
       assert.equal(cleared.status, 200);
       assert.deepEqual(cleared.body.items, []);
       assert.equal((await api('POST', '/player/play')).body.reason, 'empty-queue');
+    });
+
+    it("reports a stream's ICY title in the status as it changes (through the engine process)", async () => {
+      const { first, rest } = icyRadio(fs.readFileSync(path.resolve(__dirname, '../../fixtures/media/tone-mp3-cbr.mp3')), 4000, { 0: 'Artist - First', 5: 'Artist - Second' }, 5);
+      const release = deferred();
+      const radio = await TestServer.start();
+      radio.route('/radio', (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'audio/mpeg', 'icy-name': 'Loopback FM', 'icy-metaint': '4000' });
+        res.write(first);
+        void release.promise.then(() => res.end(rest));
+      });
+      try {
+        const firstTitle = waitForSnapshot(player, (s) => s.streamTitle === 'Artist - First');
+        player.add([{ uri: radio.url('/radio'), title: 'Loopback FM' }]);
+        assert.equal((await api('POST', '/player/play')).status, 200);
+        await firstTitle;
+        const status = await api('GET', '/player/status');
+        assert.equal(status.body.streamTitle, 'Artist - First');
+        assert.equal(status.body.track.title, 'Loopback FM');
+        const secondTitle = waitForSnapshot(player, (s) => s.streamTitle === 'Artist - Second');
+        release.resolve();
+        await secondTitle;
+        assert.equal((await api('GET', '/player/status')).body.streamTitle, 'Artist - Second');
+      } finally {
+        release.resolve();
+        await player.stop();
+        player.clear();
+        await radio.close();
+      }
     });
 
     it('lists playlists from the injected provider', async () => {

@@ -27,6 +27,8 @@ describe('cli: building blocks', () => {
     assert.equal(formatClock(undefined), '--:--');
     const snapshot = { state: 'paused', track: { uri: '/m/a.mp3', title: 'Song', artist: 'Band' }, positionMs: 83_000, positionAt: 0, durationMs: 225_000 } as unknown as PlayerSnapshot;
     assert.equal(progressLine(snapshot, 10_000), 'Song — Band  1:23 / 3:45  paused');
+    const radio = { ...snapshot, state: 'buffering', bufferingProgress: 0.4, streamTitle: 'Artist - On Air', track: { uri: 'http://127.0.0.1/radio', title: 'Test FM' }, durationMs: undefined } as unknown as PlayerSnapshot;
+    assert.equal(progressLine(radio, 10_000), 'Artist - On Air — Test FM  1:23 / --:--  Buffering… 40 %');
   });
 
   it('maps --output to the engine sink, with wav paths made absolute', () => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeWavS16 } from '../../support/pcm-signals';
+import { icyRadio } from '../net/server';
 import { buildCliBundle, CliBundle, wavInfo } from './cli-bundle';
 
 /**
@@ -74,6 +75,26 @@ describe('cli: playhead play', function () {
       const run = await cli.run(['play', url, '--output', `wav:${out}`], { home });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(wavInfo(fs.readFileSync(out)).frames, 35_287);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('plays an ICY stream and prints each StreamTitle as it comes, through the engine process', async () => {
+    const { first, rest } = icyRadio(fs.readFileSync(path.join(media, 'tone-mp3-cbr.mp3')), 4000, { 0: 'Artist - First', 5: 'Artist - Second' }, 5);
+    const server = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'audio/mpeg', 'icy-name': 'Loopback FM', 'icy-metaint': '4000' });
+      response.write(first);
+      response.end(rest);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/radio`;
+      const run = await cli.run(['play', url, '--output', `wav:${out}`], { home });
+      assert.equal(run.code, 0, run.stderr);
+      const lines = run.stdout.split('\n').filter((line) => line.startsWith('Now playing:'));
+      assert.deepEqual(lines, ['Now playing: Artist - First', 'Now playing: Artist - Second'], run.stdout);
     } finally {
       server.closeAllConnections();
       server.close();

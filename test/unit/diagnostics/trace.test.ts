@@ -9,6 +9,7 @@ import { Player } from '../../../src/player/player';
 import type { PlayerSnapshot } from '../../../src/player/snapshot';
 import { MemoryStateStore } from '../../../src/player/store';
 import { counterPcm, writeWavS16 } from '../../support/pcm-signals';
+import { waitForSnapshot } from '../../support/snapshot-wait';
 
 describe('Trace', () => {
   it('keeps the newest `capacity` events, oldest first, and counts what it dropped', () => {
@@ -67,21 +68,8 @@ describe('attachPlayerTrace on a real Player and LocalEngine (null sink)', () =>
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function waitFor(player: Player, predicate: (s: PlayerSnapshot) => boolean, ms = 10_000): Promise<void> {
-    if (predicate(player.snapshot)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        subscription.dispose();
-        reject(new Error(`timed out; last snapshot ${JSON.stringify(player.snapshot)}`));
-      }, ms);
-      const subscription = player.onDidChangeSnapshot((s) => {
-        if (predicate(s)) {
-          clearTimeout(timer);
-          subscription.dispose();
-          resolve();
-        }
-      });
-    });
+  async function waitFor(player: Player, predicate: (s: PlayerSnapshot) => boolean): Promise<void> {
+    if (!predicate(player.snapshot)) await waitForSnapshot(player, predicate);
   }
 
   it('shows a scripted session: its state transitions in order, its commands and engine calls', async () => {

@@ -29,6 +29,10 @@ describe('engine: protocol validation', () => {
     assert.notEqual(typeof ok, 'string');
     assert.equal(typeof parseEngineMessage({ kind: 'event', event: { type: 'position', report: { trackId: 't' } } }), 'string');
     assert.equal(typeof parseEngineMessage({ kind: 'event', event: { type: 'state', state: 'dancing' } }), 'string');
+    const buffering = { kind: 'event', event: { type: 'buffering', trackId: 't', progress: 0.4 } };
+    assert.deepEqual(parseEngineMessage(buffering), buffering);
+    assert.equal(typeof parseEngineMessage({ kind: 'event', event: { type: 'buffering', trackId: 't', progress: 1.5 } }), 'string');
+    assert.equal(typeof parseEngineMessage({ kind: 'event', event: { type: 'streamTitle', trackId: 't' } }), 'string');
     assert.deepEqual(parseEngineMessage({ kind: 'reply', id: 1, ok: false, error: 'no' }), { kind: 'reply', id: 1, ok: false, error: 'no' });
   });
 

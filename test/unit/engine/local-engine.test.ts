@@ -8,6 +8,25 @@ import type { EngineState } from '../../../src/engine/api';
 import { LocalEngine } from '../../../src/engine/local-engine';
 import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
 
+/** `total` chunks of 100 ms (44.1 kHz stereo); read `n` first waits `delayMs(n)` (a slow source). */
+function chunkDecoder(total: number, delayMs: (n: number) => number): Decoder {
+  let next = 0;
+  return {
+    format: { codec: 'wav', sampleRate: 44_100, channels: 2, totalFrames: 4410 * total, bitsPerSample: 16, lossless: true },
+    async read(): Promise<PcmChunk | null> {
+      const delay = delayMs(next);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      if (next >= total) return null;
+      const frame = next++ * 4410;
+      return { frame, channels: [new Float32Array(4410).fill(0.1), new Float32Array(4410).fill(0.1)] };
+    },
+    async seek(frame: number) {
+      next = Math.floor(frame / 4410);
+    },
+    dispose() {},
+  };
+}
+
 /** The engine in-process with the null and wav sinks (no child process, no device). */
 describe('engine: LocalEngine with the wav and null sinks', () => {
   let dir: string;
@@ -93,21 +112,7 @@ describe('engine: LocalEngine with the wav and null sinks', () => {
 
   it('a decoder that cannot keep up: starved, an underrun event, then playing again', async () => {
     // 2 s of audio in 100 ms chunks; the 6th read stalls for 600 ms (a slow network, say).
-    let next = 0;
-    const total = 20;
-    const slowDecoder: Decoder = {
-      format: { codec: 'wav', sampleRate: 44_100, channels: 2, totalFrames: 4410 * total, bitsPerSample: 16, lossless: true },
-      async read(): Promise<PcmChunk | null> {
-        if (next === 5) await new Promise((r) => setTimeout(r, 600));
-        if (next >= total) return null;
-        const frame = next++ * 4410;
-        return { frame, channels: [new Float32Array(4410).fill(0.1), new Float32Array(4410).fill(0.1)] };
-      },
-      async seek(frame: number) {
-        next = Math.floor(frame / 4410);
-      },
-      dispose() {},
-    };
+    const slowDecoder = chunkDecoder(20, (n) => (n === 5 ? 600 : 0));
     const engine = new LocalEngine({ sink: 'null', pipeSeconds: 0.1, openDecoder: async () => slowDecoder });
     const states: EngineState[] = [];
     const underruns: (string | undefined)[] = [];
@@ -124,6 +129,35 @@ describe('engine: LocalEngine with the wav and null sinks', () => {
     const starved = states.indexOf('starved');
     assert.ok(starved > 0 && states[starved + 1] === 'playing', states.join(' → '));
     assert.equal(states[states.length - 1], 'idle');
+  });
+
+  it('starved, it reports buffering progress and resumes only with a cushion decoded ahead', async () => {
+    // After 0.5 s of audio and a 1.2 s stall the decoder trickles a 100 ms chunk every 120 ms:
+    // the engine waits for 1 s of audio (10 chunks) before it plays on, reporting how far it got.
+    const trickle = chunkDecoder(30, (n) => (n === 5 ? 1200 : n > 5 && n < 20 ? 120 : 0));
+    const engine = new LocalEngine({ sink: 'null', pipeSeconds: 2, openDecoder: async () => trickle });
+    const events: string[] = [];
+    const progress: number[] = [];
+    engine.onDidChangeState((s) => events.push(s));
+    engine.onBuffering((b) => {
+      assert.equal(b.trackId, 'trickle');
+      if (engine.state === 'starved') progress.push(b.progress);
+      events.push(`${Math.round(b.progress * 100)}%`);
+    });
+    try {
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'trickle', uri: 'trickle://' }, { autoplay: true });
+      await ended;
+    } finally {
+      engine.dispose();
+    }
+    const starved = events.indexOf('starved');
+    const resumed = events.indexOf('playing', starved);
+    assert.ok(starved > 0 && resumed > starved, events.join(' → '));
+    const during = events.slice(starved + 1, resumed);
+    assert.ok(during.length >= 4, `progress while buffering: ${events.join(' → ')}`);
+    assert.deepEqual([...progress].sort((a, b) => a - b), progress, 'progress only grows');
+    assert.ok(progress[0]! < 0.2 && progress.at(-1)! >= 0.6, events.join(' → '));
   });
 
   it('loading with autoplay over a paused track plays it; a bad file rejects with a clear error', async () => {

@@ -10,7 +10,16 @@ import { HttpCache } from '../../../src/net/http-cache';
 import { SourceOpener } from '../../../src/net/opener';
 import type { BufferingState } from '../../../src/net/types';
 import { counterPcm, counterRuns, readWavS16, writeWavS16 } from '../../support/pcm-signals';
-import { TestServer, fast, serveBytes } from './server';
+import { MemoryStateStore, Player } from '../../../src/player';
+import { waitForSnapshot } from '../../support/snapshot-wait';
+import { TestServer, deferred, fast, serveBytes } from './server';
+
+/** Resolves when the player stops because its queue ran out (not at the stopped snapshots before it plays). */
+function endOfQueue(player: Player, ms: number): Promise<unknown> {
+  let reached = false;
+  const subscription = player.onDidChangeState((change) => (reached ||= change.cause === 'end-of-queue'));
+  return waitForSnapshot(player, () => reached, ms).finally(() => subscription.dispose());
+}
 
 /**
  * The engine playing URLs through its existing `openDecoder` option: the wiring the engine
@@ -95,6 +104,82 @@ describe('net: the engine plays http URLs', () => {
     } finally {
       engine.dispose();
     }
+  });
+
+  it('the player: Buffering with progress while a server stalls, then Playing by itself', async () => {
+    const file = path.join(dir, 'stall-player.wav');
+    writeWavS16(file, counterPcm(0, 88_200), 44_100, 2);
+    const hold = deferred();
+    // About 0.3 s of audio, then nothing until the player shows Buffering; then a trickle a
+    // little faster than real time (46 ms of audio every 40 ms), so the cushion fills visibly.
+    const trickle = () => hold.promise.then(() => new Promise<void>((r) => setTimeout(r, 40)));
+    server.route('/stall.wav', serveBytes(fs.readFileSync(file), { chunkSize: 8192, before: (offset) => (offset >= 52_000 ? trickle() : undefined) }));
+    const opener = new SourceOpener({}, { ...fast, readAheadBytes: 16 * 1024, keepBehindBytes: 8 * 1024 });
+    const engine = new LocalEngine({ sink: 'null', pipeSeconds: 0.5, openDecoder: async (uri) => openDecoder(await opener.open(uri)) });
+    const player = new Player({ engine, store: new MemoryStateStore(), log: () => undefined });
+    const seen: string[] = [];
+    player.onDidChangeSnapshot((s) => {
+      const entry = s.state === 'buffering' ? `buffering ${s.bufferingProgress}` : s.state;
+      if (entry !== seen.at(-1)) seen.push(entry);
+      if (s.state === 'buffering') hold.resolve();
+    });
+    try {
+      const ended = endOfQueue(player, 20_000);
+      player.add([{ uri: server.url('/stall.wav') }]);
+      await player.play();
+      await ended;
+    } finally {
+      player.dispose();
+      engine.dispose();
+    }
+    const buffering = seen.filter((e) => e.startsWith('buffering')).map((e) => Number(e.split(' ')[1]));
+    assert.ok(buffering.length >= 2, seen.join(' → '));
+    assert.equal(buffering[0], 0, seen.join(' → '));
+    assert.ok(buffering.at(-1)! > 0, `progress moved: ${seen.join(' → ')}`);
+    const last = seen.length - 1 - [...seen].reverse().findIndex((e) => e.startsWith('buffering'));
+    assert.equal(seen[last + 1], 'playing', seen.join(' → '));
+    assert.equal(player.snapshot.error, undefined);
+  });
+
+  it('a dead, a redirect-looping, a silent and a stalling URL each end in a clear error in bounded time, and the queue goes on', async () => {
+    const file = path.join(dir, 'good.wav');
+    writeWavS16(file, counterPcm(0, 22_050), 44_100, 2);
+    const good = fs.readFileSync(file);
+    server.route('/ping', (_req, res) => res.writeHead(301, { Location: '/pong' }).end());
+    server.route('/pong', (_req, res) => res.writeHead(307, { Location: server.url('/ping') }).end());
+    server.route('/silent', () => undefined);
+    // Plays a moment, then never sends another byte.
+    server.route('/stalls.wav', serveBytes(good, { chunkSize: 4096, before: (offset) => (offset >= 16_384 ? new Promise<void>(() => undefined) : undefined) }));
+    server.route('/good.wav', serveBytes(good));
+    const opener = new SourceOpener({}, { ...fast, openTimeoutMs: 1500, stallTimeoutMs: 1500, readAheadBytes: 16 * 1024, keepBehindBytes: 8 * 1024 });
+    const engine = new LocalEngine({ sink: 'null', pipeSeconds: 0.2, openDecoder: async (uri) => openDecoder(await opener.open(uri)) });
+    const player = new Player({ engine, store: new MemoryStateStore(), log: () => undefined });
+    const errors: string[] = [];
+    let goodHeardMs = 0;
+    player.onDidChangeSnapshot((s) => {
+      if (s.error && s.error.message !== errors.at(-1)) errors.push(s.error.message);
+      if (s.track?.uri.endsWith('/good.wav') && s.state === 'playing') goodHeardMs = Math.max(goodHeardMs, s.positionMs);
+    });
+    const started = Date.now();
+    try {
+      const ended = endOfQueue(player, 40_000);
+      player.add(['/gone.mp3', '/ping', '/silent', '/stalls.wav', '/good.wav'].map((p) => ({ uri: server.url(p) })));
+      await player.play();
+      await ended;
+    } finally {
+      player.dispose();
+      engine.dispose();
+    }
+    const elapsed = Date.now() - started;
+    assert.equal(errors.length, 4, errors.join('\n'));
+    assert.match(errors[0]!, /Skipped .*gone\.mp3.*HTTP 404/);
+    assert.match(errors[1]!, /Skipped .*ping.*redirect loop/);
+    assert.match(errors[2]!, /Skipped .*silent.*no response within/);
+    assert.match(errors[3]!, /Skipped .*stalls\.wav.*no data/);
+    // The good track was reached and played (the last error stays until a person starts something).
+    assert.ok(goodHeardMs >= 300, `good.wav heard to ${goodHeardMs} ms of 500`);
+    assert.equal(player.snapshot.queueIndex, -1, 'the queue ran to its end');
+    assert.ok(elapsed < 25_000, `took ${elapsed} ms`);
   });
 
   it('a station link to a PLS plays its first stream', async () => {

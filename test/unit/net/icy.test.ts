@@ -4,26 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { IcyDemuxer, parseStreamTitle } from '../../../src/net/icy';
 import { openHttpSource } from '../../../src/net/http-source';
 import type { NetworkSource } from '../../../src/net/types';
-import { TestServer, fast, readAll, testBytes } from './server';
-
-/** Interleave metadata blocks into `audio` every `metaint` bytes, as an Icecast server does. */
-function icyStream(audio: Buffer, metaint: number, titleAt: (block: number) => Buffer | undefined): Buffer {
-  const parts: Buffer[] = [];
-  for (let p = 0, block = 0; p < audio.length; p += metaint, block++) {
-    parts.push(audio.subarray(p, p + metaint));
-    if (p + metaint > audio.length) break;
-    const text = titleAt(block);
-    if (!text) {
-      parts.push(Buffer.from([0]));
-      continue;
-    }
-    const length = Math.ceil(text.length / 16);
-    const padded = Buffer.alloc(length * 16);
-    text.copy(padded);
-    parts.push(Buffer.from([length]), padded);
-  }
-  return Buffer.concat(parts);
-}
+import { TestServer, fast, icyStream, readAll, testBytes } from './server';
 
 const meta = (title: string, encoding: BufferEncoding = 'utf8') => Buffer.from(`StreamTitle='${title}';StreamUrl='';`, encoding);
 

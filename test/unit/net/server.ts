@@ -163,3 +163,43 @@ export const fast: HttpSourceOptions = {
   retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 50, maxTotalMs: 3000 },
   env: {},
 };
+
+/**
+ * Interleave metadata blocks into `audio` every `metaint` bytes, as an Icecast server does:
+ * one piece per block (its audio and the length byte and text after it).
+ */
+export function icyBlocks(audio: Buffer, metaint: number, titleAt: (block: number) => Buffer | undefined): Buffer[] {
+  const blocks: Buffer[] = [];
+  for (let p = 0, block = 0; p < audio.length; p += metaint, block++) {
+    const parts = [audio.subarray(p, p + metaint)];
+    if (p + metaint <= audio.length) {
+      const text = titleAt(block);
+      const length = text ? Math.ceil(text.length / 16) : 0;
+      const padded = Buffer.alloc(length * 16);
+      text?.copy(padded);
+      parts.push(Buffer.from([length]), padded);
+    }
+    blocks.push(Buffer.concat(parts));
+  }
+  return blocks;
+}
+
+export function icyStream(audio: Buffer, metaint: number, titleAt: (block: number) => Buffer | undefined): Buffer {
+  return Buffer.concat(icyBlocks(audio, metaint, titleAt));
+}
+
+/**
+ * A station's bytes with `StreamTitle`s after the given blocks, cut in two after block
+ * `splitAfter` (so a test can hold the second part back until the first title was seen).
+ */
+export function icyRadio(audio: Buffer, metaint: number, titles: Readonly<Record<number, string>>, splitAfter: number): { first: Buffer; rest: Buffer } {
+  const blocks = icyBlocks(audio, metaint, (block) => (titles[block] === undefined ? undefined : Buffer.from(`StreamTitle='${titles[block]}';StreamUrl='';`)));
+  return { first: Buffer.concat(blocks.slice(0, splitAfter)), rest: Buffer.concat(blocks.slice(splitAfter)) };
+}
+
+/** A promise with its resolver, for a route to wait on something the test sees. */
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}

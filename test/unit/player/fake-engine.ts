@@ -1,6 +1,7 @@
 import { Emitter } from '../../../src/base/event';
 import type {
   AudioEngine,
+  BufferingProgress,
   EngineError,
   EngineState,
   LoadedTrack,
@@ -36,17 +37,21 @@ export class FakeEngine implements AudioEngine {
   private readonly startedEmitter = new Emitter<LoadedTrack>();
   private readonly endedEmitter = new Emitter<{ readonly trackId: string }>();
   private readonly errorEmitter = new Emitter<EngineError>();
+  private readonly titleEmitter = new Emitter<{ readonly trackId: string; readonly title: string }>();
+  private readonly bufferingEmitter = new Emitter<BufferingProgress>();
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onPosition = this.positionEmitter.event;
   readonly onTrackStarted = this.startedEmitter.event;
   readonly onTrackEnded = this.endedEmitter.event;
   readonly onError = this.errorEmitter.event;
+  readonly onStreamTitle = this.titleEmitter.event;
+  readonly onBuffering = this.bufferingEmitter.event;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Live listeners on all engine events: 0 after the player is disposed. */
   get listenerCount(): number {
-    return [this.stateEmitter, this.positionEmitter, this.startedEmitter, this.endedEmitter, this.errorEmitter]
+    return [this.stateEmitter, this.positionEmitter, this.startedEmitter, this.endedEmitter, this.errorEmitter, this.titleEmitter, this.bufferingEmitter]
       .map((emitter) => emitter.listenerCount)
       .reduce((a, b) => a + b, 0);
   }
@@ -160,6 +165,16 @@ export class FakeEngine implements AudioEngine {
 
   recover(): void {
     this.setState('playing');
+  }
+
+  /** A stream's ICY title (default: of the current track). */
+  emitStreamTitle(title: string, trackId = this.current?.id ?? 'none'): void {
+    this.titleEmitter.fire({ trackId, title });
+  }
+
+  /** Buffering progress while starved (default: of the current track). */
+  emitBuffering(progress: number, trackId = this.current?.id ?? 'none'): void {
+    this.bufferingEmitter.fire({ trackId, progress });
   }
 
   /** The engine gives up on the current track mid-play (corrupt frames, lost source). */

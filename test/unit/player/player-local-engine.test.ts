@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalEngine } from '../../../src/engine/local-engine';
 import { Player } from '../../../src/player/player';
-import type { PlayerSnapshot } from '../../../src/player/snapshot';
 import { MemoryStateStore } from '../../../src/player/store';
 import { counterPcm, writeWavS16 } from '../../support/pcm-signals';
+import { waitForSnapshot } from '../../support/snapshot-wait';
 
 /**
  * The player on the real in-process engine (null sink: real time, no device): the player's
@@ -20,21 +20,7 @@ describe('Player on the LocalEngine (null sink)', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function waitFor(player: Player, predicate: (s: PlayerSnapshot) => boolean, ms = 10_000): Promise<PlayerSnapshot> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        subscription.dispose();
-        reject(new Error(`timed out; last snapshot ${JSON.stringify(player.snapshot)}`));
-      }, ms);
-      const subscription = player.onDidChangeSnapshot((s) => {
-        if (predicate(s)) {
-          clearTimeout(timer);
-          subscription.dispose();
-          resolve(s);
-        }
-      });
-    });
-  }
+  const waitFor = waitForSnapshot;
 
   it('plays a queue to its end gaplessly through the preloads (one load, no track-ended), then stops', async () => {
     const files = [0, 1, 2].map((i) => {

@@ -449,6 +449,56 @@ describe('Player', () => {
     });
   });
 
+  describe('streams', () => {
+    it('shows the current stream\'s ICY title, drops stale ones, and forgets it when the track changes', async () => {
+      const { player, engine } = rig();
+      player.add(tracks(2));
+      await player.play();
+      assert.equal(player.snapshot.streamTitle, undefined);
+      engine.emitStreamTitle('Artist - First');
+      assert.equal(player.snapshot.streamTitle, 'Artist - First');
+      const first = engine.current!.id;
+      engine.emitStreamTitle('Artist - Second');
+      assert.equal(player.snapshot.streamTitle, 'Artist - Second');
+      await player.next();
+      await player.whenEngineIdle();
+      assert.equal(player.snapshot.streamTitle, undefined);
+      engine.emitStreamTitle('Late', first);
+      assert.equal(player.snapshot.streamTitle, undefined);
+      await player.stop();
+      assert.equal(player.snapshot.streamTitle, undefined);
+    });
+
+    it('a title the preloaded stream sent before it was heard comes with it', async () => {
+      const { player, engine } = rig();
+      player.add(tracks(2));
+      await player.play();
+      await player.whenEngineIdle();
+      engine.emitStreamTitle('Up next', engine.preloaded!.id);
+      assert.equal(player.snapshot.streamTitle, undefined);
+      engine.finishTrack();
+      await player.whenEngineIdle();
+      assert.equal(player.snapshot.queueIndex, 1);
+      assert.equal(player.snapshot.streamTitle, 'Up next');
+    });
+
+    it('reports buffering progress only while Buffering', async () => {
+      const { player, engine } = rig();
+      player.add(tracks(1));
+      await player.play();
+      assert.equal(player.snapshot.bufferingProgress, undefined);
+      engine.emitBuffering(0.5); // not starved: ignored
+      engine.starve();
+      assert.equal(player.snapshot.bufferingProgress, 0);
+      engine.emitBuffering(0.4);
+      assert.equal(player.snapshot.bufferingProgress, 0.4);
+      engine.recover();
+      assert.equal(player.snapshot.bufferingProgress, undefined);
+      engine.starve();
+      assert.equal(player.snapshot.bufferingProgress, 0, 'a new starvation starts from 0');
+    });
+  });
+
   describe('queue edits', () => {
     it('keeps the current track current through insert, move and remove', async () => {
       const { player } = rig();
@@ -689,7 +739,7 @@ describe('Player', () => {
 
     it('dispose leaves no listener on the engine and no timer behind', async () => {
       const { player, engine, time } = rig();
-      assert.equal(engine.listenerCount, 5);
+      assert.equal(engine.listenerCount, 7, 'one per engine event, the stream title and buffering included');
       player.add(tracks(2));
       await player.play();
       engine.reportPosition(1000); // schedules a throttled save

@@ -22,6 +22,8 @@ const baseState: ViewState = {
   repeat: 'off',
   error: undefined,
   queueVersion: 1,
+  streamTitle: undefined,
+  bufferingProgress: undefined,
 };
 
 class FakeViewModel implements PlayerViewModel {

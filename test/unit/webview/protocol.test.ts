@@ -15,6 +15,8 @@ const state: ViewState = {
   repeat: 'all',
   error: undefined,
   queueVersion: 1,
+  streamTitle: undefined,
+  bufferingProgress: undefined,
 };
 
 describe('protocol validators', () => {
@@ -22,6 +24,7 @@ describe('protocol validators', () => {
     it('accepts well-formed messages', () => {
       assert.ok(parseHostMessage({ type: 'state', state }));
       assert.ok(parseHostMessage({ type: 'state', state: { ...state, track: undefined, durationMs: undefined } }));
+      assert.ok(parseHostMessage({ type: 'state', state: { ...state, state: 'buffering', streamTitle: 'Artist - Song', bufferingProgress: 0.4 } }));
       assert.ok(parseHostMessage({ type: 'position', positionMs: 5, positionAt: 6, playing: true }));
       assert.ok(parseHostMessage({ type: 'queue', version: 2, items: [{ id: 'a', title: 'A', artist: undefined, album: 'X', durationMs: 1 }] }));
       assert.ok(parseHostMessage({ type: 'queue', version: 2, items: [] }));
@@ -42,6 +45,9 @@ describe('protocol validators', () => {
         { type: 'state', state: { ...state, positionMs: NaN } },
         { type: 'state', state: { ...state, track: { ...state.track, title: 42 } } },
         { type: 'state', state: { ...state, version: 1.5 } },
+        { type: 'state', state: { ...state, streamTitle: 7 } },
+        { type: 'state', state: { ...state, bufferingProgress: 1.2 } },
+        { type: 'state', state: { ...state, bufferingProgress: '40 %' } },
         { type: 'position', positionMs: '5', positionAt: 6, playing: true },
         { type: 'position', positionMs: 5, positionAt: Infinity, playing: true },
         { type: 'position', positionMs: 5, positionAt: 6 },
