@@ -6,3 +6,11 @@ export function formatTime(ms: number): string {
   const seconds = String(total % 60).padStart(2, '0');
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
 }
+
+/**
+ * Status bar text renders `$(name)` as an icon; titles come from tags and radio stations, so a
+ * `$(` in one is text. VS Code prints an escaped `\$(name)` as written.
+ */
+export function literalIcons(text: string): string {
+  return text.replace(/\$\(/g, '\\$(');
+}

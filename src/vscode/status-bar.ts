@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../base/lifecycle';
 import { bufferingLabel, type ViewState } from '../protocol/messages';
-import { formatTime } from './format';
+import { formatTime, literalIcons } from './format';
 import type { PlayerViewModel } from './panel/view-model';
 
 const TITLE_MAX = 32;
@@ -89,7 +89,7 @@ export class StatusBarController extends Disposable {
     const name = state.streamTitle ?? track.title;
     const by = state.streamTitle !== undefined ? track.title : track.artist;
     const buffering = state.state === 'buffering' ? `${bufferingLabel(state.bufferingProgress)} · ` : '';
-    this.title.text = truncate(`${buffering}${by ? `${name} · ${by}` : name}`, TITLE_MAX);
+    this.title.text = literalIcons(truncate(`${buffering}${by ? `${name} · ${by}` : name}`, TITLE_MAX));
     this.title.tooltip = this.tooltip(state);
     this.title.accessibilityInformation = {
       label: `${buffering ? bufferingLabel(state.bufferingProgress) : `Now ${state.state}`}: ${name}${by ? ` by ${by}` : ''}. Open the player.`,
