@@ -25,13 +25,12 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Emitter } from '../src/base/event';
 import { Disposable, toDisposable } from '../src/base/lifecycle';
-import { openDecoder } from '../src/decode/index';
 import { formatBytes } from '../src/diagnostics/host-report';
 import { countEmitterListeners } from '../src/diagnostics/listener-census';
 import { attachEngineTrace, attachPlayerTrace } from '../src/diagnostics/player-trace';
 import { resources, ResourceSnapshot } from '../src/diagnostics/resource-tracker';
 import { Trace } from '../src/diagnostics/trace';
-import { trackedDecoderOpener, trackedInterval, trackedListener, trackedTimeout, trackWebview } from '../src/diagnostics/tracked';
+import { trackedInterval, trackedListener, trackedTimeout, trackWebview } from '../src/diagnostics/tracked';
 import { EngineClient } from '../src/engine/client';
 import { LocalEngine } from '../src/engine/local-engine';
 import type { EngineStats } from '../src/engine/protocol';
@@ -213,12 +212,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const engine =
     options.engine === 'process'
       ? new EngineClient({ enginePath: path.join(__dirname, '../src/engine/main.ts'), sink: 'null', pauseFadeMs: 0 })
-      : new LocalEngine({
-          sink: 'null',
-          pauseFadeMs: 0,
-          pipeSeconds: 0.2,
-          openDecoder: trackedDecoderOpener(openDecoder, 'LocalEngine'),
-        });
+      : // It counts its decoders, timers and output stream itself, in this process's tracker.
+        new LocalEngine({ sink: 'null', pauseFadeMs: 0, pipeSeconds: 0.2 });
   let engineStats: EngineStats | undefined;
   const statsSubscription = engine.onStats((stats) => (engineStats = stats));
   // historyLimit 50 (the default is 500) so the warm-up fills the history: a bounded list

@@ -14,6 +14,7 @@ export {
   trackedDecoderOpener,
   trackWebview,
   trackedListener,
+  countEmitterSubscriptions,
 } from './tracked';
 export { countEmitterListeners } from './listener-census';
 export { MemoryWatchdog, defaultGrowthThresholdBytesPerMinute } from './memory-watchdog';

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Emitter } from '../base/event';
 import { Disposable, toDisposable } from '../base/lifecycle';
+import { trackChildProcess } from '../diagnostics/tracked';
 import { SOUND_SERVER_LATENCY } from './sound-server';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import {
@@ -297,6 +298,7 @@ export class EngineClient extends Disposable implements AudioEngine {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
+    trackChildProcess(child, 'EngineClient');
     const drain = (stream: NodeJS.ReadableStream | null, label: string) => {
       let rest = '';
       stream?.setEncoding('utf8');

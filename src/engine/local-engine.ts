@@ -1,8 +1,10 @@
 import { Emitter } from '../base/event';
-import { Disposable, disposableInterval, toDisposable } from '../base/lifecycle';
+import { Disposable, IDisposable, toDisposable } from '../base/lifecycle';
 import { openDecoder } from '../decode/index';
 import { ResamplingDecoder } from '../decode/resample';
 import type { Decoder } from '../decode/types';
+import { resources } from '../diagnostics/resource-tracker';
+import { trackDisposable, trackedInterval } from '../diagnostics/tracked';
 import { SourceOpener, type NetworkSettings, type SourceHooks } from '../net/opener';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert';
@@ -56,6 +58,8 @@ const STATS_INTERVAL_MS = 1000;
 const STARVED_AFTER_MS = 150;
 /** While playing, feed a clocked device silence only after the pipe was empty this long. */
 const FEED_SILENCE_AFTER_MS = 40;
+/** Owner name of the engine's tracked resources (decoders, timers, the output stream). */
+const OWNER = 'LocalEngine';
 
 /** One opened track: its decoder and what the player was told about it. */
 interface Session {
@@ -140,6 +144,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private readonly pipe: PcmPipe;
 
   private sink: AudioSink | undefined;
+  /** The open sink counted as a live 'stream'. */
+  private sinkHandle: IDisposable | undefined;
   private readonly tracker = new PositionTracker();
   private readonly volume = new GainRamp(1, 0);
   private readonly fade = new GainRamp(1, 0);
@@ -190,7 +196,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.log = options.log ?? (() => undefined);
     this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
     this._register(
-      disposableInterval(() => {
+      trackedInterval(() => {
         // Paused or stopped, the position does not move: report it rarely (saves CPU and IPC).
         const moving =
           this._state === 'playing' || this._state === 'starved' || this.endAt !== undefined || this.currentPositionMs() !== this.lastReportedMs;
@@ -198,9 +204,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
           this.idleTicks = 0;
           this.reportPosition();
         }
-      }, POSITION_INTERVAL_MS),
+      }, POSITION_INTERVAL_MS, OWNER),
     );
-    this._register(disposableInterval(() => this._onStats.fire(this.stats()), STATS_INTERVAL_MS));
+    this._register(trackedInterval(() => this._onStats.fire(this.stats()), STATS_INTERVAL_MS, OWNER));
     this._register(toDisposable(() => void this.teardown()));
   }
 
@@ -380,7 +386,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
   // --- sessions and the decoder task ----------------------------------------------------------
 
   private async openSession(track: TrackRef, gapless: boolean): Promise<Session> {
-    const decoder = await this.openDecoder(track.uri, { onTitle: (title) => this._onStreamTitle.fire({ trackId: track.id, title }) });
+    const opened = await this.openDecoder(track.uri, { onTitle: (title) => this._onStreamTitle.fire({ trackId: track.id, title }) });
+    // Counted from here until disposeSession (a resampler wrapped around it disposes it too).
+    const decoder = trackDisposable('decoder', opened, OWNER);
     const format = decoder.format;
     const durationMs = format.totalFrames === undefined ? undefined : (format.totalFrames * 1000) / format.sampleRate;
     const session: Session = { id: this.nextSessionId++, loaded: { track, format, durationMs }, decoder, gapless };
@@ -467,7 +475,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       const old = this.sink;
       void old.close();
     }
-    this.sink = undefined;
+    this.setSink(undefined);
     this.tracker.reset();
     let sink: AudioSink;
     try {
@@ -481,8 +489,15 @@ export class LocalEngine extends Disposable implements AudioEngine {
       sink = fallback;
     }
     this.log('info', `output: ${sink.name}, ${sink.format.sampleRate} Hz, ${sink.format.channels} ch, s16`);
-    this.sink = sink;
+    this.setSink(sink);
     return sink;
+  }
+
+  /** The current sink, counted as a live 'stream' while it is open. */
+  private setSink(sink: AudioSink | undefined): void {
+    this.sinkHandle?.dispose();
+    this.sinkHandle = sink && resources.track('stream', OWNER);
+    this.sink = sink;
   }
 
   private openAtFallbackRate(wanted: PcmFormat): AudioSink | undefined {
@@ -500,7 +515,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
 
   private async closeSink(): Promise<void> {
     const sink = this.sink;
-    this.sink = undefined;
+    this.setSink(undefined);
     this.tracker.reset();
     if (sink) await sink.close();
   }

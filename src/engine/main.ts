@@ -2,6 +2,7 @@ import type { EngineEvent, EngineToHostMessage, RequestMessage } from './protoco
 import { PROTOCOL_VERSION, parseEngineArgv, parseRequest } from './protocol';
 import { LocalEngine } from './local-engine';
 import { startOrphanWatch } from './watchdog';
+import { countEmitterSubscriptions } from '../diagnostics/tracked';
 
 /**
  * The engine child process. Forked by the extension host (process.execPath with
@@ -25,6 +26,8 @@ function main(): void {
     process.exit(2);
   }
   const options = parseEngineArgv(process.argv.slice(2));
+  // Kept for the process's life: its listeners count from the start (Show Diagnostics, the soak).
+  countEmitterSubscriptions();
   // Kept until the process ends: exiting can itself get stuck in native code.
   startOrphanWatch();
   const engine = new LocalEngine({
