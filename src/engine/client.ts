@@ -12,12 +12,14 @@ import {
   CommandResults,
   DeviceInfo,
   EngineCommand,
+  EngineDiagnostics,
   EngineEvent,
   EngineStats,
   RequestMessage,
   engineArgv,
   parseEngineMessage,
 } from './protocol';
+import type { EngineTimings } from './timings';
 
 /**
  * The host side of the engine: forks the engine process, speaks the IPC protocol, and
@@ -109,6 +111,9 @@ export class EngineClient extends Disposable implements AudioEngine {
   private readonly _onStats = this._register(new Emitter<EngineStats>());
   /** About once a second: engine RSS, CPU, pipe fill, underruns, first-PCM latency. */
   readonly onStats = this._onStats.event;
+  private readonly _onTimings = this._register(new Emitter<EngineTimings>());
+  /** Decode and output spans measured in the engine, about once a second while it works. */
+  readonly onTimings = this._onTimings.event;
   private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
   readonly onUnderrun = this._onUnderrun.event;
   private readonly _onStreamTitle = this._register(new Emitter<{ readonly trackId: string; readonly title: string }>());
@@ -215,6 +220,28 @@ export class EngineClient extends Disposable implements AudioEngine {
     this.device = name;
     if (!this.isStarted) return; // the engine starts on this device
     await this.request({ type: 'setDevice', name });
+  }
+
+  // --- diagnostics --------------------------------------------------------------------------
+  // Neither starts the engine: a process started only to be measured would measure nothing.
+
+  /** The engine process's memory, uptime, live resources and stats; undefined when it is not running. */
+  async diagnostics(options: { gc?: boolean } = {}): Promise<EngineDiagnostics | undefined> {
+    if (!(await this.whenRunning())) return undefined;
+    return this.send({ type: 'diagnostics', ...(options.gc ? { gc: true } : {}) });
+  }
+
+  /** Writes a heap snapshot of the engine process into `dir` (absolute); its path, or undefined when the engine is not running. */
+  async heapSnapshot(dir: string): Promise<string | undefined> {
+    if (!(await this.whenRunning())) return undefined;
+    return (await this.send({ type: 'heapSnapshot', dir })).file;
+  }
+
+  /** Waits for a start or restart in progress; false when no engine process is running. */
+  private async whenRunning(): Promise<boolean> {
+    if (this.isDisposed || !this.ready) return false;
+    await this.ready;
+    return this.child?.connected === true;
   }
 
   // --- process management -------------------------------------------------------------------
@@ -408,6 +435,9 @@ export class EngineClient extends Disposable implements AudioEngine {
         break;
       case 'stats':
         this._onStats.fire(event.stats);
+        break;
+      case 'timings':
+        this._onTimings.fire(event.timings);
         break;
       case 'log':
         this.log(event.level, event.message);

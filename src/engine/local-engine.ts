@@ -11,6 +11,7 @@ import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert'
 import { PcmPipe } from './pcm-pipe';
 import { PositionTracker } from './position-tracker';
 import type { DeviceInfo, EngineStats } from './protocol';
+import { EngineTimings, SpanBatcher, TimingsOutbox, realTimeFactor } from './timings';
 import { AudioSink, Log, PcmFormat, SinkSpec, openSink, parseSinkSpec } from './sinks/index';
 import { loadNaudiodon } from './sinks/native-binding';
 import { listOutputDevices } from './sinks/naudiodon-sink';
@@ -58,6 +59,10 @@ const STATS_INTERVAL_MS = 1000;
 const STARVED_AFTER_MS = 150;
 /** While playing, feed a clocked device silence only after the pipe was empty this long. */
 const FEED_SILENCE_AFTER_MS = 40;
+/** Decoder reads or sink writes further apart than this belong to separate timing spans. */
+const TIMING_GAP_MS = 20;
+/** Timing spans sent per stats tick at most (the rest are counted as dropped). */
+const TIMING_SPANS_PER_TICK = 64;
 /** Owner name of the engine's tracked resources (decoders, timers, the output stream). */
 const OWNER = 'LocalEngine';
 
@@ -70,6 +75,9 @@ interface Session {
   decoder: Decoder;
   /** Reached by gapless succession (fires onTrackStarted when heard). */
   readonly gapless: boolean;
+  /** Frames its decoder produced, and the wall time spent in its reads (decode speed). */
+  decodedFrames: number;
+  decodeMs: number;
 }
 
 /** A promise with its resolver, for waking the output task. */
@@ -134,6 +142,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
   readonly onStreamTitle = this._onStreamTitle.event;
   private readonly _onStats = this._register(new Emitter<EngineStats>());
   readonly onStats = this._onStats.event;
+  private readonly _onTimings = this._register(new Emitter<EngineTimings>());
+  /** Decode and output spans, batched with the stats (about once a second while there are any). */
+  readonly onTimings = this._onTimings.event;
 
   private _state: EngineState = 'idle';
   private readonly sinkSpec: SinkSpec;
@@ -173,6 +184,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private firstPcmLatencyMs: number | undefined;
   private lastHeardSessionId: number | undefined;
   private readonly wake = new Signal();
+  private readonly timings = new TimingsOutbox(TIMING_SPANS_PER_TICK);
+  private readonly decodeSpans = new SpanBatcher('decode', this.timings, TIMING_GAP_MS);
+  private readonly outputSpans = new SpanBatcher('output', this.timings, TIMING_GAP_MS);
   private outputRunning = false;
   private lastYield = 0;
   private idleTicks = 0;
@@ -206,7 +220,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
         }
       }, POSITION_INTERVAL_MS, OWNER),
     );
-    this._register(trackedInterval(() => this._onStats.fire(this.stats()), STATS_INTERVAL_MS, OWNER));
+    this._register(trackedInterval(() => this.tick(), STATS_INTERVAL_MS, OWNER));
     this._register(toDisposable(() => void this.teardown()));
   }
 
@@ -380,7 +394,17 @@ export class LocalEngine extends Disposable implements AudioEngine {
       underruns: this.underruns,
       sink: this.sinkName,
       firstPcmLatencyMs: this.firstPcmLatencyMs,
+      decodeSpeed: this.decoding && realTimeFactor(this.decoding.decodedFrames, rateOf(this.decoding), this.decoding.decodeMs),
     };
+  }
+
+  /** Once a second: the stats, and the timing spans since the last tick. */
+  private tick(): void {
+    this._onStats.fire(this.stats());
+    this.decodeSpans.close();
+    this.outputSpans.close();
+    const timings = this.timings.take();
+    if (timings) this._onTimings.fire(timings);
   }
 
   // --- sessions and the decoder task ----------------------------------------------------------
@@ -391,7 +415,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     const decoder = trackDisposable('decoder', opened, OWNER);
     const format = decoder.format;
     const durationMs = format.totalFrames === undefined ? undefined : (format.totalFrames * 1000) / format.sampleRate;
-    const session: Session = { id: this.nextSessionId++, loaded: { track, format, durationMs }, decoder, gapless };
+    const session: Session = { id: this.nextSessionId++, loaded: { track, format, durationMs }, decoder, gapless, decodedFrames: 0, decodeMs: 0 };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -424,6 +448,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   }
 
   private startProducer(first: Session, generation: number): void {
+    // A new decoding run (load, seek, the next track): its reads make spans of their own.
+    this.decodeSpans.close();
     this.producer = this.produce(first, generation);
   }
 
@@ -431,8 +457,11 @@ export class LocalEngine extends Disposable implements AudioEngine {
     let session = first;
     try {
       while (generation === this.pipe.generation) {
+        const readStart = performance.now();
         const chunk = await session.decoder.read();
         if (generation !== this.pipe.generation) return;
+        const frames = chunk?.channels[0]?.length ?? 0;
+        if (frames > 0) this.noteDecoded(session, readStart, frames);
         if (chunk === null) {
           const next = this.next;
           if (next) {
@@ -445,7 +474,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
           await this.pipe.push({ type: 'end', sessionId: session.id }, generation);
           return;
         }
-        if (chunk.channels.length === 0 || (chunk.channels[0]?.length ?? 0) === 0) continue;
+        if (frames === 0) continue;
         const pushed = await this.pipe.push({ type: 'pcm', sessionId: session.id, frame: chunk.frame, channels: chunk.channels }, generation);
         if (!pushed) return;
       }
@@ -457,6 +486,13 @@ export class LocalEngine extends Disposable implements AudioEngine {
       // End the track where the decoder gave up, so the player moves on.
       await this.pipe.push({ type: 'end', sessionId: session.id }, generation);
     }
+  }
+
+  private noteDecoded(session: Session, readStart: number, frames: number): void {
+    const readEnd = performance.now();
+    session.decodedFrames += frames;
+    session.decodeMs += readEnd - readStart;
+    this.decodeSpans.add(readStart, readEnd, frames, rateOf(session));
   }
 
   // --- the sink and the output task -----------------------------------------------------------
@@ -611,7 +647,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
         }
       }
       this.tracker.append({ deviceStart, frames: pieceFrames, sessionId: piece.sessionId, trackFrame: piece.frame, silent: false });
+      const writeStart = performance.now();
       await sink.write(pcm);
+      this.outputSpans.add(writeStart, performance.now(), pieceFrames, sink.format.sampleRate);
       await this.yieldNow();
       if (this.playRequestedAt !== undefined) {
         this.firstPcmLatencyMs = performance.now() - this.playRequestedAt;

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../base/lifecycle';
 import type { EngineClient } from '../engine/client';
-import { LatestValue } from '../diagnostics/latest-value';
+import { engineReport } from '../diagnostics/host-report';
 import { countEmitterSubscriptions } from '../diagnostics/tracked';
 import { Player } from '../player';
 import { startApiServer } from './api-server';
@@ -60,13 +60,17 @@ export class PlayheadExtension extends Disposable {
     };
 
     this._register(new StatusBarController(this.viewModel));
-    const engineStats = this._register(new LatestValue(this.engine.onStats));
     this._register(
       registerDiagnostics({
         player: this.player,
         log: this.log,
         engine: this.engine,
-        engineStats: async () => engineStats.value,
+        // Asked of the engine process when shown; neither starts it.
+        engineStats: async () => {
+          const diagnostics = await this.engine.diagnostics();
+          return diagnostics && engineReport(diagnostics);
+        },
+        engineHeapSnapshot: (dir) => this.engine.heapSnapshot(dir),
         snapshotDir: path.join(storage, 'heap-snapshots'),
       }),
     );
