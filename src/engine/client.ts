@@ -385,18 +385,27 @@ export class EngineClient extends Disposable implements AudioEngine {
   private watchForHang(child: ChildProcess): void {
     if (this.hangTimer) clearInterval(this.hangTimer);
     const timeoutMs = this.options.hangTimeoutMs ?? 15_000;
+    const tickMs = Math.min(1000, Math.max(100, timeoutMs / 4));
+    let lastTick = Date.now();
     this.hangTimer = setInterval(() => {
       if (child !== this.child) {
         clearInterval(this.hangTimer);
         this.hangTimer = undefined;
         return;
       }
-      const silentMs = Date.now() - this.lastMessageAt;
+      const now = Date.now();
+      const late = now - lastTick > 2 * tickMs;
+      lastTick = now;
+      // A late tick: this process was blocked itself (writing a heap snapshot, a debugger, a
+      // long GC). Timers run before the messages that waited meanwhile are read, so the
+      // engine's silence says nothing yet: judge at the next tick.
+      if (late) return;
+      const silentMs = now - this.lastMessageAt;
       if (silentMs >= timeoutMs) {
         this.log('error', `the audio engine has not answered for ${silentMs} ms; killing it (pid ${child.pid})`);
         child.kill('SIGKILL');
       }
-    }, Math.min(1000, Math.max(100, timeoutMs / 4)));
+    }, tickMs);
     this.hangTimer.unref();
   }
 

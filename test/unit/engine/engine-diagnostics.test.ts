@@ -111,6 +111,21 @@ describe('engine diagnostics over IPC (EngineClient and the real engine entry)',
     await assert.rejects(engine.heapSnapshot('relative/dir'), /absolute path/);
   });
 
+  it('a host blocked for longer than the hang timeout (its own heap snapshot) does not take the engine for hung', async () => {
+    const engine = (fixture.client = new EngineClient({ enginePath: fixture.bundle.enginePath, sink: 'null', pauseFadeMs: 0, hangTimeoutMs: 1000 }));
+    const restarts: unknown[] = [];
+    engine.onDidRestart((r) => restarts.push(r));
+    await engine.load({ id: 't', uri: fixture.file }, { autoplay: true });
+    const pid = engine.pid;
+    // What writing the host's heap snapshot does: V8 stops this thread; the engine's messages
+    // wait unread in the pipe meanwhile.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_500);
+    await sleep(1_500);
+    assert.deepEqual(restarts, []);
+    assert.equal(engine.pid, pid, 'the same engine process');
+    assert.equal(engine.state, 'playing');
+  });
+
   it('sends decode and output spans, batched about once a second, which trace onto the engine lanes', async () => {
     const engine = newClient();
     const trace = new Trace();
