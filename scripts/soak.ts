@@ -3,7 +3,8 @@
  * changes, seeks and panel open/close cycles, and checks that nothing was left behind: the
  * heap after a forced GC grew by at most 1 MB, and every resource count (tracked resources,
  * listeners on the player's and engine's emitters, Node's event-loop handles) is back where it
- * started.
+ * started. With the engine child process (--engine=process), the same for the engine: its heap
+ * after a GC and its tracked resources, asked over IPC (`diagnostics`).
  *
  *   npm run soak                          (1,000 track changes, 10,000 seeks, 100 panel cycles)
  *   npm run soak -- --scale=0.1           (a tenth of that)
@@ -21,20 +22,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { Emitter } from '../src/base/event';
 import { Disposable, toDisposable } from '../src/base/lifecycle';
-import { openDecoder } from '../src/decode/index';
+import { collectGarbage } from '../src/diagnostics/heap-snapshot';
 import { formatBytes } from '../src/diagnostics/host-report';
 import { countEmitterListeners } from '../src/diagnostics/listener-census';
 import { attachEngineTrace, attachPlayerTrace } from '../src/diagnostics/player-trace';
 import { resources, ResourceSnapshot } from '../src/diagnostics/resource-tracker';
 import { Trace } from '../src/diagnostics/trace';
-import { trackedDecoderOpener, trackedInterval, trackedListener, trackedTimeout, trackWebview } from '../src/diagnostics/tracked';
+import { trackedInterval, trackedListener, trackedTimeout, trackWebview } from '../src/diagnostics/tracked';
 import { EngineClient } from '../src/engine/client';
 import { LocalEngine } from '../src/engine/local-engine';
-import type { EngineStats } from '../src/engine/protocol';
 import { Player } from '../src/player/player';
 import { MemoryStateStore } from '../src/player/store';
 import { PositionThrottle } from '../src/vscode/panel/position-throttle';
@@ -69,6 +67,12 @@ export interface MemoryFigures {
   readonly rss: number;
 }
 
+export interface EngineFigures {
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly tracked: Readonly<Record<string, number>>;
+}
+
 export interface SoakResult {
   readonly durationMs: number;
   readonly done: { trackChanges: number; seeks: number; panelCycles: number; messagesToPanels: number };
@@ -79,8 +83,8 @@ export interface SoakResult {
   readonly countsEnd: Counts;
   readonly countsAfterDispose: Counts;
   readonly traceEvents: number;
-  /** The engine child's own heap (not after a GC: it cannot be asked for one), process mode only. */
-  readonly engineHeap?: { readonly start: number; readonly end: number };
+  /** The engine child's heap after a GC and its tracked resources (process mode only). */
+  readonly engine?: { readonly start: EngineFigures; readonly end: EngineFigures };
   /** Human-readable failed checks; empty when the soak passed. */
   readonly failures: string[];
 }
@@ -89,16 +93,6 @@ const MB = 2 ** 20;
 const FILES = 4;
 const TRACK_SECONDS = 3;
 const SAMPLE_RATE = 44_100;
-
-/** A real full collection, with or without --expose-gc. */
-function collector(): () => void {
-  let gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) {
-    v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as () => void;
-  }
-  return gc;
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -177,9 +171,8 @@ function counts(player: Player | undefined): Counts {
   return { tracked: snapshot.byKind, listeners: player ? countEmitterListeners(player).listeners : 0, handles };
 }
 
-function memory(gc: () => void): MemoryFigures {
-  // Several passes: finalizers and weak callbacks free more on the second and third.
-  for (let i = 0; i < 4; i++) gc();
+function memory(): MemoryFigures {
+  collectGarbage();
   const { heapUsed, external, arrayBuffers, rss } = process.memoryUsage();
   return { heapUsed, external, arrayBuffers, rss };
 }
@@ -194,7 +187,6 @@ function sameCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<stri
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
-  const gc = collector();
   const started = performance.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-soak-'));
   const files = Array.from({ length: FILES }, (_, i) => {
@@ -207,20 +199,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const done = { trackChanges: 0, seeks: 0, panelCycles: 0, messagesToPanels: 0 };
 
   await sleep(50);
-  memory(gc);
+  memory();
   const countsBefore = counts(undefined);
 
   const engine =
     options.engine === 'process'
       ? new EngineClient({ enginePath: path.join(__dirname, '../src/engine/main.ts'), sink: 'null', pauseFadeMs: 0 })
-      : new LocalEngine({
-          sink: 'null',
-          pauseFadeMs: 0,
-          pipeSeconds: 0.2,
-          openDecoder: trackedDecoderOpener(openDecoder, 'LocalEngine'),
-        });
-  let engineStats: EngineStats | undefined;
-  const statsSubscription = engine.onStats((stats) => (engineStats = stats));
+      : // It counts its decoders, timers and output stream itself, in this process's tracker.
+        new LocalEngine({ sink: 'null', pauseFadeMs: 0, pipeSeconds: 0.2 });
+  /** The engine child's side, after a GC in it; undefined in-process (the counts above include it). */
+  const engineFigures = async (): Promise<EngineFigures | undefined> => {
+    if (!(engine instanceof EngineClient)) return undefined;
+    const d = await engine.diagnostics({ gc: true });
+    if (!d) throw new Error('the engine process is not running');
+    return { heapUsed: d.memory.heapUsed, external: d.memory.external, tracked: d.resources };
+  };
   // historyLimit 50 (the default is 500) so the warm-up fills the history: a bounded list
   // filling up is not a leak, and would otherwise be counted as one.
   const player = new Player({ engine, store: new MemoryStateStore(), log: () => undefined, historyLimit: 50 });
@@ -271,10 +264,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (let i = 0; i < 600; i++) await seek();
     for (let i = 0; i < 5; i++) await panelCycle(5);
     await settle();
-    const memoryStart = memory(gc);
+    const memoryStart = memory();
     const countsStart = counts(player);
-    const engineHeapStart = engineStats?.heapUsedBytes;
+    const engineStart = await engineFigures();
     log(`start: heap ${formatBytes(memoryStart.heapUsed)}, external ${formatBytes(memoryStart.external)}, tracked ${JSON.stringify(countsStart.tracked)}, listeners ${countsStart.listeners}`);
+    if (engineStart) log(`       engine heap ${formatBytes(engineStart.heapUsed)}, tracked ${JSON.stringify(engineStart.tracked)}`);
     await resume();
 
     // The work, interleaved as a session would be: seeks between track changes, panels opened and closed.
@@ -301,10 +295,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     };
 
     await settle();
-    const memoryEnd = memory(gc);
+    const memoryEnd = memory();
     const countsEnd = counts(player);
-    const engineHeapEnd = engineStats?.heapUsedBytes;
+    const engineEnd = await engineFigures();
     log(`end:   heap ${formatBytes(memoryEnd.heapUsed)}, external ${formatBytes(memoryEnd.external)}, tracked ${JSON.stringify(countsEnd.tracked)}, listeners ${countsEnd.listeners}`);
+    if (engineEnd) log(`       engine heap ${formatBytes(engineEnd.heapUsed)}, tracked ${JSON.stringify(engineEnd.tracked)}`);
 
     const heapGrowth = memoryEnd.heapUsed - memoryStart.heapUsed;
     const externalGrowth = memoryEnd.external - memoryStart.external;
@@ -315,10 +310,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     if (countsStart.listeners !== countsEnd.listeners) failures.push(`listeners on the player's emitters: ${countsStart.listeners} → ${countsEnd.listeners}`);
     const handleDiff = sameCounts(countsStart.handles, countsEnd.handles);
     if (handleDiff) failures.push(`event-loop handles changed: ${handleDiff}`);
+    if (engineStart && engineEnd) {
+      const engineGrowth = engineEnd.heapUsed - engineStart.heapUsed;
+      if (engineGrowth > MB) failures.push(`the engine's heap grew by ${formatBytes(engineGrowth)} (limit 1 MB)`);
+      const engineExternalGrowth = engineEnd.external - engineStart.external;
+      if (engineExternalGrowth > MB) failures.push(`the engine's external memory grew by ${formatBytes(engineExternalGrowth)} (limit 1 MB)`);
+      const engineDiff = sameCounts(engineStart.tracked, engineEnd.tracked);
+      if (engineDiff) failures.push(`the engine's tracked resources changed: ${engineDiff}`);
+    }
 
     // Everything disposed: back to before the player existed.
     for (const d of traced) d.dispose();
-    statsSubscription.dispose();
     player.dispose();
     engine.dispose();
     // The engine frees its decoders once its decoder task has stopped, and its teardown waits
@@ -327,7 +329,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let countsAfterDispose = counts(undefined);
     for (let waited = 0; waited < 5_000; waited += 100) {
       await sleep(100);
-      memory(gc);
+      memory();
       countsAfterDispose = counts(undefined);
       if (waited >= 600 && !sameCounts(countsBefore.handles, countsAfterDispose.handles) && !sameCounts(countsBefore.tracked, countsAfterDispose.tracked)) break;
     }
@@ -346,14 +348,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       countsEnd,
       countsAfterDispose,
       traceEvents: trace.length + trace.dropped,
-      ...(options.engine === 'process' && engineHeapStart !== undefined && engineHeapEnd !== undefined
-        ? { engineHeap: { start: engineHeapStart, end: engineHeapEnd } }
-        : {}),
+      ...(engineStart && engineEnd ? { engine: { start: engineStart, end: engineEnd } } : {}),
       failures,
     };
   } finally {
     for (const d of traced) d.dispose();
-    statsSubscription.dispose();
     player.dispose();
     engine.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -361,10 +360,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   return result;
 }
 
+function formatKinds(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+}
+
 function formatCounts(c: Counts): string {
-  const kinds = Object.entries(c.tracked).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-  const handles = Object.entries(c.handles).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-  return `tracked: ${kinds}; listeners on player/engine emitters: ${c.listeners}; event-loop handles: ${handles}`;
+  return `tracked: ${formatKinds(c.tracked)}; listeners on player/engine emitters: ${c.listeners}; event-loop handles: ${formatKinds(c.handles)}`;
 }
 
 async function main(): Promise<void> {
@@ -389,11 +390,18 @@ async function main(): Promise<void> {
   console.log(row('after GC, start:', r.memoryStart));
   console.log(row('after GC, end:  ', r.memoryEnd));
   console.log(`heap growth ${formatBytes(r.memoryEnd.heapUsed - r.memoryStart.heapUsed)}, external growth ${formatBytes(r.memoryEnd.external - r.memoryStart.external)}`);
-  if (r.engineHeap) console.log(`engine child heapUsed (its last stats, no forced GC; not checked): start ${formatBytes(r.engineHeap.start)}, end ${formatBytes(r.engineHeap.end)}`);
+  if (r.engine) {
+    const { start, end } = r.engine;
+    console.log(`engine child after GC: heapUsed ${formatBytes(start.heapUsed)} → ${formatBytes(end.heapUsed)} (growth ${formatBytes(end.heapUsed - start.heapUsed)}), external ${formatBytes(start.external)} → ${formatBytes(end.external)}`);
+  }
   console.log(`counts before the player: ${formatCounts(r.countsBefore)}`);
   console.log(`counts at start:          ${formatCounts(r.countsStart)}`);
   console.log(`counts at end:            ${formatCounts(r.countsEnd)}`);
   console.log(`counts after dispose:     ${formatCounts(r.countsAfterDispose)}`);
+  if (r.engine) {
+    console.log(`engine tracked at start:  ${formatKinds(r.engine.start.tracked)}`);
+    console.log(`engine tracked at end:    ${formatKinds(r.engine.end.tracked)}`);
+  }
   if (r.failures.length > 0) {
     console.log(`\nFAIL:\n  ${r.failures.join('\n  ')}`);
     process.exitCode = 1;

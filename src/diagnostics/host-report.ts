@@ -1,4 +1,4 @@
-import type { EngineStats } from '../engine/protocol';
+import type { EngineDiagnostics, EngineStats } from '../engine/protocol';
 import type { MemoryWatchdog } from './memory-watchdog';
 import { ResourceSnapshot, ResourceTracker, resources } from './resource-tracker';
 
@@ -8,8 +8,8 @@ import { ResourceSnapshot, ResourceTracker, resources } from './resource-tracker
  */
 
 /**
- * The engine's side: its periodic stats, plus what a `diagnostics` request adds when the engine
- * supports it (see the protocol proposal in the diagnostics notes).
+ * The engine's side: its stats, plus what its `diagnostics` answer adds (the fields are optional
+ * so that periodic stats alone, e.g. from an in-process engine, make a report too).
  */
 export interface EngineReport extends EngineStats {
   readonly externalBytes?: number;
@@ -17,6 +17,19 @@ export interface EngineReport extends EngineStats {
   readonly uptimeSeconds?: number;
   /** Live tracked resources in the engine process, by kind. */
   readonly resources?: Readonly<Record<string, number>>;
+}
+
+/** The engine's `diagnostics` answer as the report shows it. */
+export function engineReport(d: EngineDiagnostics): EngineReport {
+  return {
+    ...d.stats,
+    heapUsedBytes: d.memory.heapUsed,
+    rssBytes: d.memory.rss,
+    externalBytes: d.memory.external,
+    arrayBuffersBytes: d.memory.arrayBuffers,
+    uptimeSeconds: d.uptimeSeconds,
+    resources: d.resources,
+  };
 }
 
 export interface ProcessMemory {
@@ -108,6 +121,11 @@ export function formatBytes(bytes: number): string {
   return `${sign}${abs} B`;
 }
 
+/** A real-time factor: `312×`, `4.2×`. */
+export function formatSpeed(factor: number): string {
+  return `${factor >= 10 ? Math.round(factor) : factor.toFixed(1)}×`;
+}
+
 export function formatDuration(seconds: number): string {
   const s = Math.floor(seconds);
   const h = Math.floor(s / 3600);
@@ -151,6 +169,7 @@ export function renderReportMarkdown(report: DiagnosticsReport): string {
           ['Output', engine.sink],
           ['Pipe depth', `${engine.pipeFrames} frames`],
           ['Underruns', String(engine.underruns)],
+          ['Decode speed', engine.decodeSpeed === undefined ? '— (not decoding)' : `${formatSpeed(engine.decodeSpeed)} real time`],
           ['First PCM after play', engine.firstPcmLatencyMs === undefined ? '—' : `${engine.firstPcmLatencyMs.toFixed(1)} ms`],
           ['CPU (user + system)', `${((engine.cpuUserMicros + engine.cpuSystemMicros) / 1e6).toFixed(1)} s`],
           ['Live resources', engine.resources ? Object.entries(engine.resources).map(([k, n]) => `${k} ${n}`).join(', ') || 'none' : '—'],

@@ -14,6 +14,7 @@ export {
   trackedDecoderOpener,
   trackWebview,
   trackedListener,
+  countEmitterSubscriptions,
 } from './tracked';
 export { countEmitterListeners } from './listener-census';
 export { MemoryWatchdog, defaultGrowthThresholdBytesPerMinute } from './memory-watchdog';
@@ -24,7 +25,7 @@ export type { TraceEvent, TraceLane, TraceSpan, ChromeTrace } from './trace';
 export { traceMethods } from './trace-methods';
 export { attachPlayerTrace, attachEngineTrace, hostLanes, engineLanes } from './player-trace';
 export type { ObservableEngine } from './player-trace';
-export { writeHeapSnapshot } from './heap-snapshot';
-export { collectReport, renderReportMarkdown, processMemory, activeHandleCounts, formatBytes, formatDuration } from './host-report';
+export { writeHeapSnapshot, collectGarbage } from './heap-snapshot';
+export { collectReport, renderReportMarkdown, engineReport, processMemory, activeHandleCounts, formatBytes, formatDuration, formatSpeed } from './host-report';
 export type { DiagnosticsReport, EngineReport, ProcessMemory } from './host-report';
 export { LatestValue } from './latest-value';

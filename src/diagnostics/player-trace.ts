@@ -2,6 +2,7 @@ import type { Event } from '../base/event';
 import { DisposableStore, IDisposable } from '../base/lifecycle';
 import type { AudioEngine, EngineState } from '../engine/api';
 import type { EngineStats } from '../engine/protocol';
+import { realTimeFactor, type EngineTimings } from '../engine/timings';
 import type { Player } from '../player';
 import type { Trace } from './trace';
 import { traceMethods } from './trace-methods';
@@ -9,7 +10,7 @@ import { traceMethods } from './trace-methods';
 /** Lanes (trace `tid`s) within the host process. */
 export const hostLanes = { playerState: 1, playerCommands: 2, engineCalls: 3 } as const;
 /** Lanes within the engine process. */
-export const engineLanes = { state: 1, output: 2, stats: 3 } as const;
+export const engineLanes = { state: 1, output: 2, stats: 3, decode: 4 } as const;
 
 const playerCommands = [
   'play', 'pause', 'toggle', 'stop', 'seek', 'seekBy', 'next', 'previous', 'playAt', 'setVolume', 'setMuted',
@@ -66,13 +67,15 @@ export function attachPlayerTrace(player: Player, trace: Trace, pid: number = pr
 export interface ObservableEngine extends AudioEngine {
   readonly onUnderrun?: Event<{ trackId: string | undefined; at: number }>;
   readonly onStats?: Event<EngineStats>;
+  readonly onTimings?: Event<EngineTimings>;
   readonly pid?: number | undefined;
 }
 
 /**
  * Traces an engine: each call from the host as a span on the host's engine-calls lane (for
  * the engine client this is an IPC round-trip), and on the engine's own lanes its state
- * changes, underruns and stats (pipe depth, heap, RSS) as counters.
+ * changes, underruns, stats (pipe depth, heap, RSS, decode speed) as counters, and the decode
+ * and output spans it measured itself.
  */
 export function attachEngineTrace(engine: ObservableEngine, trace: Trace, options: { hostPid?: number; enginePid?: number } = {}): IDisposable {
   const store = new DisposableStore();
@@ -85,6 +88,7 @@ export function attachEngineTrace(engine: ObservableEngine, trace: Trace, option
   const stateLane = trace.lane(enginePid, engineLanes.state, 'engine state');
   const outputLane = trace.lane(enginePid, engineLanes.output, 'output');
   const statsLane = trace.lane(enginePid, engineLanes.stats, 'stats');
+  const decodeLane = trace.lane(enginePid, engineLanes.decode, 'decode');
   store.add(
     traceMethods(engine, engineCommands, trace, callLane, 'ipc', (name, args) =>
       name === 'load' || name === 'preloadNext'
@@ -105,6 +109,25 @@ export function attachEngineTrace(engine: ObservableEngine, trace: Trace, option
         trace.counter(statsLane, 'memory', { heapUsedMB: s.heapUsedBytes / 2 ** 20, rssMB: s.rssBytes / 2 ** 20 });
         trace.counter(statsLane, 'underruns', { total: s.underruns });
         if (s.firstPcmLatencyMs !== undefined) trace.counter(statsLane, 'first PCM after play', { ms: s.firstPcmLatencyMs });
+        if (s.decodeSpeed !== undefined) trace.counter(statsLane, 'decode speed', { xRealTime: s.decodeSpeed });
+      }),
+    );
+  }
+  if (engine.onTimings) {
+    store.add(
+      engine.onTimings(({ spans, dropped }) => {
+        for (const span of spans) {
+          const lane = span.kind === 'decode' ? decodeLane : outputLane;
+          const calls = span.kind === 'decode' ? 'reads' : 'writes';
+          trace.complete(lane, span.kind, span.kind, span.startMs * 1000, span.durationMs * 1000, {
+            [calls]: span.calls,
+            frames: span.frames,
+            audioMs: Math.round((span.frames * 1000) / span.sampleRate),
+            busyMs: Math.round(span.busyMs * 100) / 100,
+            xRealTime: Math.round(realTimeFactor(span.frames, span.sampleRate, span.busyMs) ?? 0),
+          });
+        }
+        if (dropped > 0) trace.instant(decodeLane, 'timings dropped', 'timings', { spans: dropped });
       }),
     );
   }

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { Event } from '../base/event';
+import { setListenerProbe, type Event } from '../base/event';
 import { IDisposable, toDisposable } from '../base/lifecycle';
 import { ResourceKind, ResourceTracker, resources } from './resource-tracker';
 
@@ -99,6 +99,15 @@ export function trackWebview(panel: { onDidDispose: (listener: () => void) => ID
     subscription.dispose();
     handle.dispose();
   });
+}
+
+/**
+ * Counts every Emitter subscription in this process as a 'listener' of 'Emitter', from now until
+ * the result is disposed (subscriptions made before show as negative when they go).
+ */
+export function countEmitterSubscriptions(tracker: ResourceTracker = resources): IDisposable {
+  setListenerProbe((delta) => tracker.adjust('listener', 'Emitter', delta));
+  return toDisposable(() => setListenerProbe(undefined));
 }
 
 /** Subscribes `listener` to `event`; the subscription counts as a 'listener' of `owner` until disposed. */

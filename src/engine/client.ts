@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Emitter } from '../base/event';
 import { Disposable, toDisposable } from '../base/lifecycle';
+import { trackChildProcess } from '../diagnostics/tracked';
 import { SOUND_SERVER_LATENCY } from './sound-server';
 import type { AudioEngine, BufferingProgress, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import {
@@ -11,12 +12,14 @@ import {
   CommandResults,
   DeviceInfo,
   EngineCommand,
+  EngineDiagnostics,
   EngineEvent,
   EngineStats,
   RequestMessage,
   engineArgv,
   parseEngineMessage,
 } from './protocol';
+import type { EngineTimings } from './timings';
 
 /**
  * The host side of the engine: forks the engine process, speaks the IPC protocol, and
@@ -108,6 +111,9 @@ export class EngineClient extends Disposable implements AudioEngine {
   private readonly _onStats = this._register(new Emitter<EngineStats>());
   /** About once a second: engine RSS, CPU, pipe fill, underruns, first-PCM latency. */
   readonly onStats = this._onStats.event;
+  private readonly _onTimings = this._register(new Emitter<EngineTimings>());
+  /** Decode and output spans measured in the engine, about once a second while it works. */
+  readonly onTimings = this._onTimings.event;
   private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
   readonly onUnderrun = this._onUnderrun.event;
   private readonly _onStreamTitle = this._register(new Emitter<{ readonly trackId: string; readonly title: string }>());
@@ -218,6 +224,28 @@ export class EngineClient extends Disposable implements AudioEngine {
     await this.request({ type: 'setDevice', name });
   }
 
+  // --- diagnostics --------------------------------------------------------------------------
+  // Neither starts the engine: a process started only to be measured would measure nothing.
+
+  /** The engine process's memory, uptime, live resources and stats; undefined when it is not running. */
+  async diagnostics(options: { gc?: boolean } = {}): Promise<EngineDiagnostics | undefined> {
+    if (!(await this.whenRunning())) return undefined;
+    return this.send({ type: 'diagnostics', ...(options.gc ? { gc: true } : {}) });
+  }
+
+  /** Writes a heap snapshot of the engine process into `dir` (absolute); its path, or undefined when the engine is not running. */
+  async heapSnapshot(dir: string): Promise<string | undefined> {
+    if (!(await this.whenRunning())) return undefined;
+    return (await this.send({ type: 'heapSnapshot', dir })).file;
+  }
+
+  /** Waits for a start or restart in progress; false when no engine process is running. */
+  private async whenRunning(): Promise<boolean> {
+    if (this.isDisposed || !this.ready) return false;
+    await this.ready;
+    return this.child?.connected === true;
+  }
+
   // --- process management -------------------------------------------------------------------
 
   private request<K extends EngineCommand['type']>(command: Extract<EngineCommand, { type: K }>): Promise<CommandResults[K]> {
@@ -299,6 +327,7 @@ export class EngineClient extends Disposable implements AudioEngine {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
+    trackChildProcess(child, 'EngineClient');
     const drain = (stream: NodeJS.ReadableStream | null, label: string) => {
       let rest = '';
       stream?.setEncoding('utf8');
@@ -358,18 +387,27 @@ export class EngineClient extends Disposable implements AudioEngine {
   private watchForHang(child: ChildProcess): void {
     if (this.hangTimer) clearInterval(this.hangTimer);
     const timeoutMs = this.options.hangTimeoutMs ?? 15_000;
+    const tickMs = Math.min(1000, Math.max(100, timeoutMs / 4));
+    let lastTick = Date.now();
     this.hangTimer = setInterval(() => {
       if (child !== this.child) {
         clearInterval(this.hangTimer);
         this.hangTimer = undefined;
         return;
       }
-      const silentMs = Date.now() - this.lastMessageAt;
+      const now = Date.now();
+      const late = now - lastTick > 2 * tickMs;
+      lastTick = now;
+      // A late tick: this process was blocked itself (writing a heap snapshot, a debugger, a
+      // long GC). Timers run before the messages that waited meanwhile are read, so the
+      // engine's silence says nothing yet: judge at the next tick.
+      if (late) return;
+      const silentMs = now - this.lastMessageAt;
       if (silentMs >= timeoutMs) {
         this.log('error', `the audio engine has not answered for ${silentMs} ms; killing it (pid ${child.pid})`);
         child.kill('SIGKILL');
       }
-    }, Math.min(1000, Math.max(100, timeoutMs / 4)));
+    }, tickMs);
     this.hangTimer.unref();
   }
 
@@ -411,6 +449,9 @@ export class EngineClient extends Disposable implements AudioEngine {
         break;
       case 'stats':
         this._onStats.fire(event.stats);
+        break;
+      case 'timings':
+        this._onTimings.fire(event.timings);
         break;
       case 'log':
         this.log(event.level, event.message);

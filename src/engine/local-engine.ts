@@ -1,14 +1,17 @@
 import { Emitter } from '../base/event';
-import { Disposable, disposableInterval, toDisposable } from '../base/lifecycle';
+import { Disposable, IDisposable, toDisposable } from '../base/lifecycle';
 import { openDecoder } from '../decode/index';
 import { ResamplingDecoder } from '../decode/resample';
 import type { Decoder } from '../decode/types';
+import { resources } from '../diagnostics/resource-tracker';
+import { trackDisposable, trackedInterval } from '../diagnostics/tracked';
 import { SourceOpener, type NetworkSettings, type SourceHooks } from '../net/opener';
 import type { AudioEngine, BufferingProgress, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
 import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert';
 import { PcmPipe } from './pcm-pipe';
 import { PositionTracker } from './position-tracker';
 import type { DeviceInfo, EngineStats } from './protocol';
+import { EngineTimings, SpanBatcher, TimingsOutbox, realTimeFactor } from './timings';
 import { AudioSink, Log, PcmFormat, SinkSpec, openSink, parseSinkSpec } from './sinks/index';
 import { loadNaudiodon } from './sinks/native-binding';
 import { listOutputDevices } from './sinks/naudiodon-sink';
@@ -64,6 +67,12 @@ const FEED_SILENCE_AFTER_MS = 40;
 const RESUME_CUSHION_MS = 1000;
 /** Buffering progress events at most this often (and only when the figure moved). */
 const BUFFERING_REPORT_MS = 100;
+/** Decoder reads or sink writes further apart than this belong to separate timing spans. */
+const TIMING_GAP_MS = 20;
+/** Timing spans sent per stats tick at most (the rest are counted as dropped). */
+const TIMING_SPANS_PER_TICK = 64;
+/** Owner name of the engine's tracked resources (decoders, timers, the output stream). */
+const OWNER = 'LocalEngine';
 
 /** One opened track: its decoder and what the player was told about it. */
 interface Session {
@@ -74,6 +83,9 @@ interface Session {
   decoder: Decoder;
   /** Reached by gapless succession (fires onTrackStarted when heard). */
   readonly gapless: boolean;
+  /** Frames its decoder produced, and the wall time spent in its reads (decode speed). */
+  decodedFrames: number;
+  decodeMs: number;
 }
 
 /** A promise with its resolver, for waking the output task. */
@@ -140,6 +152,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
   readonly onBuffering = this._onBuffering.event;
   private readonly _onStats = this._register(new Emitter<EngineStats>());
   readonly onStats = this._onStats.event;
+  private readonly _onTimings = this._register(new Emitter<EngineTimings>());
+  /** Decode and output spans, batched with the stats (about once a second while there are any). */
+  readonly onTimings = this._onTimings.event;
 
   private _state: EngineState = 'idle';
   private readonly sinkSpec: SinkSpec;
@@ -150,6 +165,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private readonly pipe: PcmPipe;
 
   private sink: AudioSink | undefined;
+  /** The open sink counted as a live 'stream'. */
+  private sinkHandle: IDisposable | undefined;
   private readonly tracker = new PositionTracker();
   private readonly volume = new GainRamp(1, 0);
   private readonly fade = new GainRamp(1, 0);
@@ -179,6 +196,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private firstPcmLatencyMs: number | undefined;
   private lastHeardSessionId: number | undefined;
   private readonly wake = new Signal();
+  private readonly timings = new TimingsOutbox(TIMING_SPANS_PER_TICK);
+  private readonly decodeSpans = new SpanBatcher('decode', this.timings, TIMING_GAP_MS);
+  private readonly outputSpans = new SpanBatcher('output', this.timings, TIMING_GAP_MS);
   private outputRunning = false;
   private lastYield = 0;
   private idleTicks = 0;
@@ -202,7 +222,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.log = options.log ?? (() => undefined);
     this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
     this._register(
-      disposableInterval(() => {
+      trackedInterval(() => {
         // Paused or stopped, the position does not move: report it rarely (saves CPU and IPC).
         const moving =
           this._state === 'playing' || this._state === 'starved' || this.endAt !== undefined || this.currentPositionMs() !== this.lastReportedMs;
@@ -210,9 +230,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
           this.idleTicks = 0;
           this.reportPosition();
         }
-      }, POSITION_INTERVAL_MS),
+      }, POSITION_INTERVAL_MS, OWNER),
     );
-    this._register(disposableInterval(() => this._onStats.fire(this.stats()), STATS_INTERVAL_MS));
+    this._register(trackedInterval(() => this.tick(), STATS_INTERVAL_MS, OWNER));
     this._register(toDisposable(() => void this.teardown()));
   }
 
@@ -386,16 +406,28 @@ export class LocalEngine extends Disposable implements AudioEngine {
       underruns: this.underruns,
       sink: this.sinkName,
       firstPcmLatencyMs: this.firstPcmLatencyMs,
+      decodeSpeed: this.decoding && realTimeFactor(this.decoding.decodedFrames, rateOf(this.decoding), this.decoding.decodeMs),
     };
+  }
+
+  /** Once a second: the stats, and the timing spans since the last tick. */
+  private tick(): void {
+    this._onStats.fire(this.stats());
+    this.decodeSpans.close();
+    this.outputSpans.close();
+    const timings = this.timings.take();
+    if (timings) this._onTimings.fire(timings);
   }
 
   // --- sessions and the decoder task ----------------------------------------------------------
 
   private async openSession(track: TrackRef, gapless: boolean): Promise<Session> {
-    const decoder = await this.openDecoder(track.uri, { onTitle: (title) => this._onStreamTitle.fire({ trackId: track.id, title }) });
+    const opened = await this.openDecoder(track.uri, { onTitle: (title) => this._onStreamTitle.fire({ trackId: track.id, title }) });
+    // Counted from here until disposeSession (a resampler wrapped around it disposes it too).
+    const decoder = trackDisposable('decoder', opened, OWNER);
     const format = decoder.format;
     const durationMs = format.totalFrames === undefined ? undefined : (format.totalFrames * 1000) / format.sampleRate;
-    const session: Session = { id: this.nextSessionId++, loaded: { track, format, durationMs }, decoder, gapless };
+    const session: Session = { id: this.nextSessionId++, loaded: { track, format, durationMs }, decoder, gapless, decodedFrames: 0, decodeMs: 0 };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -428,6 +460,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   }
 
   private startProducer(first: Session, generation: number): void {
+    // A new decoding run (load, seek, the next track): its reads make spans of their own.
+    this.decodeSpans.close();
     this.producer = this.produce(first, generation);
   }
 
@@ -435,8 +469,11 @@ export class LocalEngine extends Disposable implements AudioEngine {
     let session = first;
     try {
       while (generation === this.pipe.generation) {
+        const readStart = performance.now();
         const chunk = await session.decoder.read();
         if (generation !== this.pipe.generation) return;
+        const frames = chunk?.channels[0]?.length ?? 0;
+        if (frames > 0) this.noteDecoded(session, readStart, frames);
         if (chunk === null) {
           const next = this.next;
           if (next) {
@@ -449,7 +486,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
           await this.pipe.push({ type: 'end', sessionId: session.id }, generation);
           return;
         }
-        if (chunk.channels.length === 0 || (chunk.channels[0]?.length ?? 0) === 0) continue;
+        if (frames === 0) continue;
         const pushed = await this.pipe.push({ type: 'pcm', sessionId: session.id, frame: chunk.frame, channels: chunk.channels }, generation);
         if (!pushed) return;
       }
@@ -461,6 +498,13 @@ export class LocalEngine extends Disposable implements AudioEngine {
       // End the track where the decoder gave up, so the player moves on.
       await this.pipe.push({ type: 'end', sessionId: session.id }, generation);
     }
+  }
+
+  private noteDecoded(session: Session, readStart: number, frames: number): void {
+    const readEnd = performance.now();
+    session.decodedFrames += frames;
+    session.decodeMs += readEnd - readStart;
+    this.decodeSpans.add(readStart, readEnd, frames, rateOf(session));
   }
 
   // --- the sink and the output task -----------------------------------------------------------
@@ -479,7 +523,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       const old = this.sink;
       void old.close();
     }
-    this.sink = undefined;
+    this.setSink(undefined);
     this.tracker.reset();
     let sink: AudioSink;
     try {
@@ -493,8 +537,15 @@ export class LocalEngine extends Disposable implements AudioEngine {
       sink = fallback;
     }
     this.log('info', `output: ${sink.name}, ${sink.format.sampleRate} Hz, ${sink.format.channels} ch, s16`);
-    this.sink = sink;
+    this.setSink(sink);
     return sink;
+  }
+
+  /** The current sink, counted as a live 'stream' while it is open. */
+  private setSink(sink: AudioSink | undefined): void {
+    this.sinkHandle?.dispose();
+    this.sinkHandle = sink && resources.track('stream', OWNER);
+    this.sink = sink;
   }
 
   private openAtFallbackRate(wanted: PcmFormat): AudioSink | undefined {
@@ -512,7 +563,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
 
   private async closeSink(): Promise<void> {
     const sink = this.sink;
-    this.sink = undefined;
+    this.setSink(undefined);
     this.tracker.reset();
     if (sink) await sink.close();
   }
@@ -608,7 +659,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
         }
       }
       this.tracker.append({ deviceStart, frames: pieceFrames, sessionId: piece.sessionId, trackFrame: piece.frame, silent: false });
+      const writeStart = performance.now();
       await sink.write(pcm);
+      this.outputSpans.add(writeStart, performance.now(), pieceFrames, sink.format.sampleRate);
       await this.yieldNow();
       if (this.playRequestedAt !== undefined) {
         this.firstPcmLatencyMs = performance.now() - this.playRequestedAt;

@@ -1,7 +1,11 @@
-import type { EngineEvent, EngineToHostMessage, RequestMessage } from './protocol';
+import type { EngineDiagnostics, EngineEvent, EngineToHostMessage, RequestMessage } from './protocol';
 import { PROTOCOL_VERSION, parseEngineArgv, parseRequest } from './protocol';
 import { LocalEngine } from './local-engine';
 import { startOrphanWatch } from './watchdog';
+import { collectGarbage, writeHeapSnapshot } from '../diagnostics/heap-snapshot';
+import { processMemory } from '../diagnostics/host-report';
+import { resources } from '../diagnostics/resource-tracker';
+import { countEmitterSubscriptions } from '../diagnostics/tracked';
 
 /**
  * The engine child process. Forked by the extension host (process.execPath with
@@ -25,6 +29,8 @@ function main(): void {
     process.exit(2);
   }
   const options = parseEngineArgv(process.argv.slice(2));
+  // Kept for the process's life: its listeners count from the start (Show Diagnostics, the soak).
+  countEmitterSubscriptions();
   // Kept until the process ends: exiting can itself get stuck in native code.
   startOrphanWatch();
   const engine = new LocalEngine({
@@ -45,6 +51,7 @@ function main(): void {
   engine.onStreamTitle(({ trackId, title }) => emit({ type: 'streamTitle', trackId, title }));
   engine.onBuffering(({ trackId, progress }) => emit({ type: 'buffering', trackId, progress }));
   engine.onStats((stats) => emit({ type: 'stats', stats }));
+  engine.onTimings((timings) => emit({ type: 'timings', timings }));
 
   let shuttingDown = false;
   const shutdown = (code: number) => {
@@ -105,6 +112,20 @@ function main(): void {
           break;
         case 'setDevice':
           await engine.setDevice(command.name);
+          break;
+        case 'heapSnapshot':
+          // Blocks this process while V8 writes (the engine's heap is small, ~10 MB): audio may skip once.
+          result = { file: writeHeapSnapshot(command.dir, 'engine') };
+          break;
+        case 'diagnostics':
+          if (command.gc) collectGarbage();
+          result = {
+            pid: process.pid,
+            uptimeSeconds: process.uptime(),
+            memory: processMemory(),
+            resources: resources.snapshot().byKind,
+            stats: engine.stats(),
+          } satisfies EngineDiagnostics;
           break;
         case 'shutdown':
           send({ kind: 'reply', id, ok: true, result: undefined });

@@ -1,5 +1,8 @@
+import * as path from 'node:path';
+import type { ProcessMemory } from '../diagnostics/host-report';
 import type { NetworkSettings } from '../net/opener';
 import type { EngineError, EngineState, LoadedTrack, OutputDevice, PositionReport, TrackRef } from './api';
+import type { EngineTimings, TimingSpan } from './timings';
 
 /**
  * The one IPC protocol between the host (extension host or CLI) and the engine child process.
@@ -26,7 +29,11 @@ export type EngineCommand =
   | { readonly type: 'listDevices' }
   /** undefined selects the system default device. Takes effect at once (the stream reopens). */
   | { readonly type: 'setDevice'; readonly name: string | undefined }
-  | { readonly type: 'shutdown' };
+  | { readonly type: 'shutdown' }
+  /** Diagnostics: write a V8 heap snapshot of the engine process into `dir` (absolute). */
+  | { readonly type: 'heapSnapshot'; readonly dir: string }
+  /** Diagnostics: the engine process's memory, uptime, live resources and stats. `gc` collects garbage first (the soak). */
+  | { readonly type: 'diagnostics'; readonly gc?: boolean };
 
 export type EngineCommandType = EngineCommand['type'];
 
@@ -42,6 +49,8 @@ export interface CommandResults {
   listDevices: DeviceInfo[];
   setDevice: void;
   shutdown: void;
+  heapSnapshot: { readonly file: string };
+  diagnostics: EngineDiagnostics;
 }
 
 export interface EngineStats {
@@ -56,6 +65,21 @@ export interface EngineStats {
   readonly sink: string;
   /** ms from the last play/load-with-autoplay command to the first PCM handed to the sink. */
   readonly firstPcmLatencyMs: number | undefined;
+  /**
+   * The decoder being read, in multiples of real time: seconds of audio it decoded per second
+   * of wall time spent in its reads. Undefined before its first read.
+   */
+  readonly decodeSpeed: number | undefined;
+}
+
+/** What the engine reports about itself on request (Playhead: Show Diagnostics). */
+export interface EngineDiagnostics {
+  readonly pid: number;
+  readonly uptimeSeconds: number;
+  readonly memory: ProcessMemory;
+  /** Live tracked resources in the engine process, by kind (src/diagnostics/resource-tracker). */
+  readonly resources: Readonly<Record<string, number>>;
+  readonly stats: EngineStats;
 }
 
 export type EngineEvent =
@@ -69,6 +93,8 @@ export type EngineEvent =
   | { readonly type: 'buffering'; readonly trackId: string; readonly progress: number }
   | { readonly type: 'error'; readonly error: EngineError }
   | { readonly type: 'stats'; readonly stats: EngineStats }
+  /** Decode and output spans since the last batch (about once a second while there are any). */
+  | { readonly type: 'timings'; readonly timings: EngineTimings }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
 
 export interface RequestMessage {
@@ -100,6 +126,9 @@ export const COMMAND_TIMEOUT_MS: Record<EngineCommandType, number> = {
   listDevices: 10_000,
   setDevice: 10_000,
   shutdown: 3_000,
+  // V8 stops the process while it writes: ~1 s per 100 MB of heap, and the engine's is small.
+  heapSnapshot: 60_000,
+  diagnostics: 2_000,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -156,6 +185,13 @@ export function parseCommand(value: unknown): EngineCommand | string {
     case 'listDevices':
     case 'shutdown':
       return { type: c.type };
+    case 'diagnostics':
+      if (c.gc !== undefined && !isBool(c.gc)) return 'diagnostics: bad gc';
+      return c.gc ? { type: 'diagnostics', gc: true } : { type: 'diagnostics' };
+    case 'heapSnapshot':
+      // Absolute only: the engine's working directory is nobody's business.
+      if (!isStr(c.dir) || !path.isAbsolute(c.dir)) return 'heapSnapshot: dir must be an absolute path';
+      return { type: 'heapSnapshot', dir: c.dir };
     case 'seek':
       if (!isNum(c.positionMs) || c.positionMs < 0) return 'seek: bad positionMs';
       return { type: 'seek', positionMs: c.positionMs };
@@ -179,6 +215,22 @@ export function parseRequest(value: unknown): RequestMessage | string {
   const command = parseCommand(value.command);
   if (typeof command === 'string') return command;
   return { kind: 'request', id: value.id, command };
+}
+
+/** More spans than this in one batch are refused (the engine sends at most 64 a second). */
+const MAX_TIMING_SPANS = 1_000;
+
+function isTimingSpan(value: unknown): value is TimingSpan {
+  return (
+    isObj(value) &&
+    (value.kind === 'decode' || value.kind === 'output') &&
+    isNum(value.startMs) &&
+    isNum(value.durationMs) &&
+    isNum(value.calls) &&
+    isNum(value.frames) &&
+    isNum(value.sampleRate) &&
+    isNum(value.busyMs)
+  );
 }
 
 function parseEvent(value: unknown): EngineEvent | string {
@@ -217,9 +269,15 @@ function parseEvent(value: unknown): EngineEvent | string {
     }
     case 'stats': {
       const s = e.stats;
-      return isObj(s) && isNum(s.rssBytes) && isNum(s.cpuUserMicros) && isNum(s.cpuSystemMicros) && isStr(s.sink)
+      return isObj(s) && isNum(s.rssBytes) && isNum(s.cpuUserMicros) && isNum(s.cpuSystemMicros) && isStr(s.sink) && isOptNum(s.decodeSpeed)
         ? (e as EngineEvent)
         : 'bad stats';
+    }
+    case 'timings': {
+      const t = e.timings;
+      return isObj(t) && isNum(t.dropped) && Array.isArray(t.spans) && t.spans.length <= MAX_TIMING_SPANS && t.spans.every(isTimingSpan)
+        ? (e as EngineEvent)
+        : 'bad timings';
     }
     case 'log':
       return LOG_LEVELS.includes(e.level as (typeof LOG_LEVELS)[number]) && isStr(e.message) ? (e as EngineEvent) : 'bad log';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { IDisposable } from '../base/lifecycle';
+import { trackChildProcess } from '../diagnostics/tracked';
 
 /**
  * Makes sure the engine does not outlive its host. When the host dies, the engine's
@@ -37,6 +38,7 @@ export function startOrphanWatch(hostPid: number = process.ppid): IDisposable {
     detached: true,
   });
   watcher.on('error', () => undefined);
+  trackChildProcess(watcher, 'OrphanWatch');
   watcher.unref();
   return {
     dispose() {

@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { trackSocket } from '../diagnostics/tracked';
 import { NetError, redactUrl } from './errors';
 import { connectToleratingIcy } from './icy-status';
 import { proxyAuthorization, resolveProxy, type ProxySettings } from './proxy';
@@ -56,6 +57,7 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
 
     const start = (request: http.ClientRequest) => {
       live.push(request);
+      countSocket(request);
       request.on('response', (response) => finish(undefined, response));
       request.on('error', (error) => fail(error instanceof NetError ? error : connectionError(url, error, proxy)));
       request.end();
@@ -99,6 +101,7 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
       agent: false,
     });
     live.push(connect);
+    countSocket(connect);
     connect.on('error', (error) => fail(connectionError(url, error, proxy)));
     connect.on('connect', (answer: http.IncomingMessage, socket: Duplex) => {
       if (answer.statusCode !== 200) {
@@ -112,6 +115,11 @@ export function sendRequest(url: URL, init: RequestInit): Promise<http.IncomingM
     });
     connect.end();
   });
+}
+
+/** Each request's socket counts as a live 'socket' until it closes (Show Diagnostics, the soak). */
+function countSocket(request: http.ClientRequest): void {
+  request.once('socket', (socket: Duplex) => trackSocket(socket, 'sendRequest'));
 }
 
 function connectionError(url: URL, error: Error, proxy: URL | undefined): NetError {

@@ -2,9 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../base/lifecycle';
 import type { EngineClient } from '../engine/client';
-import { setListenerProbe } from '../base/event';
-import { LatestValue } from '../diagnostics/latest-value';
-import { resources } from '../diagnostics/resource-tracker';
+import { engineReport } from '../diagnostics/host-report';
+import { countEmitterSubscriptions } from '../diagnostics/tracked';
 import { Player } from '../player';
 import { startApiServer } from './api-server';
 import { QueueFromFiles } from './commands/play-folder';
@@ -37,8 +36,7 @@ export class PlayheadExtension extends Disposable {
   constructor(readonly context: vscode.ExtensionContext) {
     super();
     // Count every Emitter subscription, so Show Diagnostics can prove listeners do not pile up.
-    setListenerProbe((delta) => resources.adjust('listener', 'Emitter', delta));
-    this._register(toDisposable(() => setListenerProbe(undefined)));
+    this._register(countEmitterSubscriptions());
     const storage = context.globalStorageUri.fsPath;
     this.log = this._register(createLog());
     this.engine = this._register(createEngine(context, this.log));
@@ -62,13 +60,17 @@ export class PlayheadExtension extends Disposable {
     };
 
     this._register(new StatusBarController(this.viewModel));
-    const engineStats = this._register(new LatestValue(this.engine.onStats));
     this._register(
       registerDiagnostics({
         player: this.player,
         log: this.log,
         engine: this.engine,
-        engineStats: async () => engineStats.value,
+        // Asked of the engine process when shown; neither starts it.
+        engineStats: async () => {
+          const diagnostics = await this.engine.diagnostics();
+          return diagnostics && engineReport(diagnostics);
+        },
+        engineHeapSnapshot: (dir) => this.engine.heapSnapshot(dir),
         snapshotDir: path.join(storage, 'heap-snapshots'),
       }),
     );

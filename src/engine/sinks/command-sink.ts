@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { trackChildProcess } from '../../diagnostics/tracked';
 import { AudioSink, PcmFormat, framesOf } from './sink';
 
 /**
@@ -100,6 +101,7 @@ export class CommandSink implements AudioSink {
     this.latencyFrames = Math.round((ASSUMED_LATENCY_MS * format.sampleRate) / 1000);
     this.maxAheadFrames = Math.round(65_536 / (format.channels * 2) + (MAX_PLAYER_BUFFER_MS * format.sampleRate) / 1000);
     this.child = spawn(found.path, found.player.args(format), { stdio: ['pipe', 'ignore', 'pipe'] });
+    trackChildProcess(this.child, 'CommandSink');
     this.child.stderr?.resume();
     this.child.on('error', (error) => (this.failure = error));
     this.child.on('exit', (code, signal) => {

@@ -15,15 +15,15 @@ export interface DiagnosticsDeps {
   readonly player: Player;
   readonly log: vscode.LogOutputChannel;
   /**
-   * The engine's latest stats (memory, pipe depth, underruns; EngineStats satisfies it), with
-   * its external memory and live resources when the engine reports them. Undefined, a rejection
-   * or no answer within 1 s shows why it is missing instead.
+   * The engine's figures: memory, uptime, live resources, pipe depth, underruns, decode speed
+   * (the composition root asks the engine process: `engineReport(await engine.diagnostics())`).
+   * Undefined (not running), a rejection or no answer within 1 s shows why it is missing instead.
    */
   readonly engineStats?: () => Promise<EngineReport | undefined>;
   /** When given, engine calls (IPC round-trips), engine states, underruns and stats are traced too. */
   readonly engine?: ObservableEngine;
-  /** When given, "Write Heap Snapshot" also asks the engine for one (see the protocol proposal). */
-  readonly engineHeapSnapshot?: (dir: string) => Promise<string>;
+  /** When given, "Write Heap Snapshot" also asks the engine for one; it resolves with its path, or undefined when the engine is not running. */
+  readonly engineHeapSnapshot?: (dir: string) => Promise<string | undefined>;
   /** Where heap snapshots go. Default: <tmp>/playhead-heap-snapshots. */
   readonly snapshotDir?: string;
   /** Tests only: the watchdog's clock, memory reader and timer. */
@@ -170,7 +170,9 @@ export function registerDiagnostics(deps: DiagnosticsDeps): vscode.Disposable {
       }
       if (deps.engineHeapSnapshot) {
         try {
-          written.push(await deps.engineHeapSnapshot(dir));
+          const file = await deps.engineHeapSnapshot(dir);
+          if (file) written.push(file);
+          else log.info('[diagnostics] no engine heap snapshot: the engine is not running (it starts with the first track)');
         } catch (error) {
           log.warn(`[diagnostics] engine heap snapshot failed: ${error instanceof Error ? error.message : String(error)}`);
         }

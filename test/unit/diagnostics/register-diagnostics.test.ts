@@ -40,7 +40,7 @@ describe('registerDiagnostics (VS Code side, on a fake vscode)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const stats: EngineStats = { rssBytes: 70 * MB, heapUsedBytes: 9 * MB, cpuUserMicros: 2e6, cpuSystemMicros: 1e6, pipeFrames: 1234, underruns: 2, sink: 'null', firstPcmLatencyMs: 12 };
+  const stats: EngineStats = { rssBytes: 70 * MB, heapUsedBytes: 9 * MB, cpuUserMicros: 2e6, cpuSystemMicros: 1e6, pipeFrames: 1234, underruns: 2, sink: 'null', firstPcmLatencyMs: 12, decodeSpeed: 250 };
 
   it('registers its commands and removes them (and its timers) on dispose', () => {
     const { player } = rig();
@@ -70,6 +70,7 @@ describe('registerDiagnostics (VS Code side, on a fake vscode)', () => {
       assert.match(markdown, /Player: \*\*playing\*\* — T 0, 3 in the queue/);
       assert.match(markdown, /\| Heap used \| [\d.]+ MB \| 9\.0 MB \|/);
       assert.match(markdown, /\| Underruns \| 2 \|/);
+      assert.match(markdown, /\| Decode speed \| 250× real time \|/);
       assert.match(markdown, /\| owner \| \d+ \|/, 'the live Player is among the tracked resources');
       assert.match(markdown, /## Memory watchdog\n\nOn;/);
       await fake.api.commands.executeCommand('playhead.copyDiagnostics');
@@ -131,6 +132,34 @@ describe('registerDiagnostics (VS Code side, on a fake vscode)', () => {
       assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')).length, 1);
       assert.deepEqual(engineDirs, [dir]);
       assert.match(fake.messages.at(-1)!.text, /Heap snapshot written: playhead-host-.*, engine\.heapsnapshot/);
+    } finally {
+      registration.dispose();
+      player.dispose();
+    }
+  });
+
+  it('Write Heap Snapshot says so when the engine is not running (and when the host snapshot fails)', async () => {
+    const { player } = rig();
+    const log = fakeLog();
+    // A folder below a file: the host snapshot fails at once, so no 100 MB snapshot is written here.
+    const blocked = path.join(dir, 'a-file');
+    fs.writeFileSync(blocked, '');
+    let asked = 0;
+    const registration = registerDiagnostics({
+      player,
+      log: log.channel as never,
+      snapshotDir: path.join(blocked, 'snapshots'),
+      engineHeapSnapshot: async () => {
+        asked++;
+        return undefined;
+      },
+    });
+    try {
+      await fake.api.commands.executeCommand('playhead.writeHeapSnapshot');
+      assert.equal(asked, 1);
+      assert.ok(log.lines.some((l) => /^error .*host heap snapshot failed/.test(l)), log.lines.join('\n'));
+      assert.ok(log.lines.some((l) => /^info .*no engine heap snapshot: the engine is not running/.test(l)), log.lines.join('\n'));
+      assert.match(fake.messages.at(-1)!.text, /could not write a heap snapshot/);
     } finally {
       registration.dispose();
       player.dispose();

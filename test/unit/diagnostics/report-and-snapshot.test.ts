@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Emitter } from '../../../src/base/event';
 import { writeHeapSnapshot } from '../../../src/diagnostics/heap-snapshot';
-import { collectReport, formatBytes, renderReportMarkdown } from '../../../src/diagnostics/host-report';
+import { collectReport, engineReport, formatBytes, formatSpeed, renderReportMarkdown } from '../../../src/diagnostics/host-report';
 import { LatestValue } from '../../../src/diagnostics/latest-value';
 import { ResourceTracker } from '../../../src/diagnostics/resource-tracker';
 
@@ -17,7 +17,7 @@ describe('Diagnostics report', () => {
     a.dispose();
     const report = collectReport({
       tracker,
-      engine: { rssBytes: 50 * 2 ** 20, heapUsedBytes: 12 * 2 ** 20, cpuUserMicros: 1e6, cpuSystemMicros: 5e5, pipeFrames: 2048, underruns: 3, sink: 'null', firstPcmLatencyMs: 4.2 },
+      engine: { rssBytes: 50 * 2 ** 20, heapUsedBytes: 12 * 2 ** 20, cpuUserMicros: 1e6, cpuSystemMicros: 5e5, pipeFrames: 2048, underruns: 3, sink: 'null', firstPcmLatencyMs: 4.2, decodeSpeed: 312.4 },
       player: { state: 'playing', track: 'Song', queueLength: 7 },
       trace: { length: 10, capacity: 100, dropped: 0 },
     });
@@ -30,6 +30,7 @@ describe('Diagnostics report', () => {
     assert.match(markdown, /\| Heap used \| [\d.]+ MB \| 12\.0 MB \|/);
     assert.match(markdown, /\| Underruns \| 3 \|/);
     assert.match(markdown, /\| Pipe depth \| 2048 frames \|/);
+    assert.match(markdown, /\| Decode speed \| 312× real time \|/);
     assert.match(markdown, /Player: \*\*playing\*\* — Song, 7 in the queue/);
     assert.match(markdown, /\| External \| [\d.]+ [KM]?B \| — \|/, 'no engine external memory without a diagnostics answer');
     // The raw JSON at the end parses back to the report.
@@ -37,14 +38,18 @@ describe('Diagnostics report', () => {
     assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(report)));
   });
 
-  it('shows the engine\'s external memory, uptime and live resources when it reports them', () => {
-    const engine = { rssBytes: 1, heapUsedBytes: 1, cpuUserMicros: 0, cpuSystemMicros: 0, pipeFrames: 0, underruns: 0, sink: 'null', firstPcmLatencyMs: undefined };
-    const markdown = renderReportMarkdown(
-      collectReport({ tracker: new ResourceTracker(), engine: { ...engine, externalBytes: 3 * 2 ** 20, arrayBuffersBytes: 2 ** 20, uptimeSeconds: 125, resources: { decoder: 2, timer: 1 } } }),
-    );
+  it('shows the engine\'s diagnostics answer: its memory, uptime and live resources', () => {
+    const stats = { rssBytes: 1, heapUsedBytes: 1, cpuUserMicros: 0, cpuSystemMicros: 0, pipeFrames: 0, underruns: 0, sink: 'null', firstPcmLatencyMs: undefined, decodeSpeed: undefined };
+    const memory = { heapUsed: 7 * 2 ** 20, heapTotal: 9 * 2 ** 20, rss: 60 * 2 ** 20, external: 3 * 2 ** 20, arrayBuffers: 2 ** 20 };
+    const engine = engineReport({ pid: 42, uptimeSeconds: 125, memory, resources: { decoder: 2, timer: 1 }, stats });
+    const markdown = renderReportMarkdown(collectReport({ tracker: new ResourceTracker(), engine }));
+    assert.match(markdown, /\| Heap used \| [\d.]+ MB \| 7\.0 MB \|/, 'the memory of the answer, not of the stats');
+    assert.match(markdown, /\| RSS \| [^|]+ \| 60\.0 MB \|/);
     assert.match(markdown, /\| External \| [\d.]+ [KM]?B \| 3\.0 MB \|/);
+    assert.match(markdown, /\| ArrayBuffers \| [\d.]+ [KM]?B \| 1\.0 MB \|/);
     assert.match(markdown, /\| Uptime \| .* \| 2 min 5 s \|/);
     assert.match(markdown, /\| Live resources \| decoder 2, timer 1 \|/);
+    assert.match(markdown, /\| Decode speed \| — \(not decoding\) \|/);
   });
 
   it('says why the engine part is missing', () => {
@@ -56,6 +61,8 @@ describe('Diagnostics report', () => {
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(1536), '1.5 KB');
     assert.equal(formatBytes(-3 * 2 ** 20), '-3.0 MB');
+    assert.equal(formatSpeed(312.4), '312×');
+    assert.equal(formatSpeed(4.25), '4.3×');
   });
 
   it('debug mode records where each live resource was created', () => {

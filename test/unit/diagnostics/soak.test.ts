@@ -21,6 +21,14 @@ describe('Soak (scaled down)', () => {
     assert.equal(result.countsStart.handles.ProcessWrap, 1, 'the engine child is running during the soak');
     assert.deepEqual(result.countsEnd.handles, result.countsStart.handles);
     assert.equal(result.countsAfterDispose.handles.ProcessWrap, undefined, 'and gone after dispose');
+    assert.equal(result.countsStart.tracked['child-process'], 1, 'the host counts the engine child');
+    assert.equal(result.countsAfterDispose.tracked['child-process'], undefined);
+    // The engine's own side, asked over IPC after a GC in the engine: a track loaded, counts back.
+    const engine = result.engine!;
+    assert.ok(engine, 'engine figures in process mode');
+    assert.ok((engine.start.tracked.decoder ?? 0) >= 1, JSON.stringify(engine.start.tracked));
+    assert.deepEqual(engine.end.tracked, engine.start.tracked);
+    assert.ok(engine.start.heapUsed > 0);
     assert.deepEqual(result.failures, []);
   });
 

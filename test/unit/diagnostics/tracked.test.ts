@@ -10,6 +10,7 @@ import { Disposable } from '../../../src/base/lifecycle';
 import { countEmitterListeners } from '../../../src/diagnostics/listener-census';
 import { diffByKind, ResourceTracker } from '../../../src/diagnostics/resource-tracker';
 import {
+  countEmitterSubscriptions,
   trackChildProcess,
   trackDisposable,
   trackedDecoderOpener,
@@ -136,6 +137,27 @@ describe('ResourceTracker and the tracked helpers', () => {
     assert.deepEqual(seen, [1]);
     assert.equal(tracker.count(), 0);
     assert.equal(event.listenerCount, 0);
+  });
+
+  it('countEmitterSubscriptions counts every Emitter subscription until it is removed or the emitter disposed', () => {
+    const counting = countEmitterSubscriptions(tracker);
+    try {
+      const a = new Emitter<void>();
+      const b = new Emitter<void>();
+      const first = a.event(() => undefined);
+      a.event(() => undefined);
+      b.event(() => undefined);
+      assert.equal(tracker.count('listener', 'Emitter'), 3);
+      first.dispose();
+      first.dispose();
+      assert.equal(tracker.count('listener', 'Emitter'), 2, 'unsubscribing twice counts once');
+      b.dispose();
+      assert.equal(tracker.count('listener', 'Emitter'), 1, 'a disposed emitter drops its listeners');
+    } finally {
+      counting.dispose();
+    }
+    new Emitter<void>().event(() => undefined);
+    assert.equal(tracker.count('listener', 'Emitter'), 1, 'not counted after dispose');
   });
 
   it('the listener census finds listeners on private emitters of nested owners', () => {

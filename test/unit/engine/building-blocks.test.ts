@@ -36,6 +36,28 @@ describe('engine: protocol validation', () => {
     assert.deepEqual(parseEngineMessage({ kind: 'reply', id: 1, ok: false, error: 'no' }), { kind: 'reply', id: 1, ok: false, error: 'no' });
   });
 
+  it('diagnostics commands: heapSnapshot only into an absolute folder, diagnostics with an optional gc', () => {
+    assert.deepEqual(parseCommand({ type: 'heapSnapshot', dir: '/tmp/snaps' }), { type: 'heapSnapshot', dir: '/tmp/snaps' });
+    assert.match(String(parseCommand({ type: 'heapSnapshot', dir: 'snaps' })), /absolute/);
+    assert.equal(typeof parseCommand({ type: 'heapSnapshot' }), 'string');
+    assert.deepEqual(parseCommand({ type: 'diagnostics' }), { type: 'diagnostics' });
+    assert.deepEqual(parseCommand({ type: 'diagnostics', gc: true }), { type: 'diagnostics', gc: true });
+    assert.deepEqual(parseCommand({ type: 'diagnostics', gc: false }), { type: 'diagnostics' });
+    assert.equal(typeof parseCommand({ type: 'diagnostics', gc: 'yes' }), 'string');
+  });
+
+  it('validates timing batches and the decode speed in stats', () => {
+    const span = { kind: 'decode', startMs: 1.7e12, durationMs: 5, calls: 3, frames: 12_288, sampleRate: 44_100, busyMs: 4.5 };
+    const timings = (spans: unknown[]) => parseEngineMessage({ kind: 'event', event: { type: 'timings', timings: { spans, dropped: 0 } } });
+    assert.notEqual(typeof timings([span, { ...span, kind: 'output' }]), 'string');
+    assert.equal(typeof timings([{ ...span, kind: 'seek' }]), 'string');
+    assert.equal(typeof timings([{ ...span, frames: 'many' }]), 'string');
+    assert.equal(typeof timings(Array.from({ length: 1001 }, () => span)), 'string', 'a flood is refused');
+    const stats = { rssBytes: 1, heapUsedBytes: 1, cpuUserMicros: 0, cpuSystemMicros: 0, pipeFrames: 0, underruns: 0, sink: 'null', firstPcmLatencyMs: undefined };
+    assert.notEqual(typeof parseEngineMessage({ kind: 'event', event: { type: 'stats', stats: { ...stats, decodeSpeed: 250 } } }), 'string');
+    assert.equal(typeof parseEngineMessage({ kind: 'event', event: { type: 'stats', stats: { ...stats, decodeSpeed: 'fast' } } }), 'string');
+  });
+
   it('round-trips the engine command line', () => {
     const options = { sink: 'wav:/tmp/a b.wav', device: 'USB Audio', pauseFadeMs: 0, releaseDeviceAfterPauseMs: 500 };
     assert.deepEqual(parseEngineArgv(engineArgv(options)), options);
