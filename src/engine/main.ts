@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import type { EngineDiagnostics, EngineEvent, EngineToHostMessage, RequestMessage } from './protocol';
 import { PROTOCOL_VERSION, parseEngineArgv, parseRequest } from './protocol';
 import { LocalEngine } from './local-engine';
@@ -133,6 +134,7 @@ function main(): void {
           return;
       }
       send({ kind: 'reply', id, ok: true, result });
+      if (command.type === 'load') blockOnceAfterLoad();
     } catch (error) {
       send({ kind: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) });
     }
@@ -152,9 +154,30 @@ function main(): void {
 
   emit({ type: 'ready', pid: process.pid, protocol: PROTOCOL_VERSION, sink: options.sink ?? 'auto' });
 
-  // Test hook: block the main thread as a hung native call would (watchdog tests).
-  const blockMs = Number(process.env.PLAYHEAD_ENGINE_TEST_BLOCK_MS ?? 0);
-  if (blockMs > 0) setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, blockMs), 50);
+  if (testBlockMs > 0 && process.env.PLAYHEAD_ENGINE_TEST_BLOCK_ONCE === undefined) setTimeout(blockMainThread, 50);
+}
+
+/**
+ * Test hooks: block the main thread as a hung native call would (watchdog tests).
+ * PLAYHEAD_ENGINE_TEST_BLOCK_MS alone blocks 50 ms after ready. With
+ * PLAYHEAD_ENGINE_TEST_BLOCK_ONCE (a marker file) it blocks after the first load instead, and
+ * only in the engine that creates the marker: the restarted engine must play, not hang again.
+ */
+const testBlockMs = Number(process.env.PLAYHEAD_ENGINE_TEST_BLOCK_MS ?? 0);
+
+function blockMainThread(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, testBlockMs);
+}
+
+function blockOnceAfterLoad(): void {
+  const marker = process.env.PLAYHEAD_ENGINE_TEST_BLOCK_ONCE;
+  if (testBlockMs <= 0 || marker === undefined) return;
+  try {
+    fs.closeSync(fs.openSync(marker, 'wx'));
+  } catch {
+    return; // another engine of this test blocked already
+  }
+  setTimeout(blockMainThread, 50);
 }
 
 main();

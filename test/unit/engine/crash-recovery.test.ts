@@ -135,7 +135,8 @@ describe('engine: watchdogs', function () {
       enginePath: bundle.enginePath,
       sink: 'null',
       hangTimeoutMs: 1500,
-      env: { PLAYHEAD_ENGINE_TEST_BLOCK_MS: '20000' },
+      // The first engine hangs right after it started playing; the one that replaces it plays.
+      env: { PLAYHEAD_ENGINE_TEST_BLOCK_MS: '20000', PLAYHEAD_ENGINE_TEST_BLOCK_ONCE: path.join(dir, 'blocked') },
     });
     try {
       await engine.load({ id: 'h', uri: file }, { autoplay: true });
