@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { scanLibrary } from '../../../src/library/scanner';
 import { readdirSync } from 'node:fs';
 import { parseFile } from 'music-metadata';
+import { ReadPacer } from '../../../src/library/read-pacer';
 import { createTagReader, parseTags, readCover } from '../../../src/library/tags';
 import { flacFile, mp3File, TINY_PNG } from '../../../bench/lib/tagged-files';
 import { useTempDir, writeTree } from './helpers';
@@ -62,8 +63,10 @@ describe('library: the shared media fixtures', () => {
       const file = path.join(media, name);
       for (const options of [{ skipCovers: true }, { skipCovers: false }]) {
         const expected = await parseFile(file, options).then((m) => ({ common: m.common, format: m.format, native: m.native }), (e: Error) => e.message);
-        const actual = await parseTags(file, options).then((m) => ({ common: m.common, format: m.format, native: m.native }), (e: Error) => e.message);
-        assert.deepEqual(actual, expected, name);
+        for (const pacer of [undefined, new ReadPacer()]) {
+          const actual = await parseTags(file, options, { pacer }).then((m) => ({ common: m.common, format: m.format, native: m.native }), (e: Error) => e.message);
+          assert.deepEqual(actual, expected, `${name}${pacer ? ' (synchronous reads)' : ''}`);
+        }
       }
     }
   });
@@ -87,8 +90,10 @@ describe('library: block tokenizer on files larger than its blocks', () => {
       const file = path.join(tmp.path, name);
       for (const options of [{ skipCovers: true }, { skipCovers: false }]) {
         const expected = await parseFile(file, options);
-        const actual = await parseTags(file, options);
-        assert.deepEqual({ common: actual.common, format: actual.format }, { common: expected.common, format: expected.format }, `${name} ${JSON.stringify(options)}`);
+        for (const pacer of [undefined, new ReadPacer()]) {
+          const actual = await parseTags(file, options, { pacer });
+          assert.deepEqual({ common: actual.common, format: actual.format }, { common: expected.common, format: expected.format }, `${name} ${JSON.stringify(options)}${pacer ? ' sync' : ''}`);
+        }
       }
     }
     const cover = await readCover(path.join(tmp.path, 'big-cover.mp3'));

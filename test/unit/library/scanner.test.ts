@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { flacFile, mp3File, TINY_PNG, wavFile } from '../../../bench/lib/tagged-files';
+import { ReadPacer } from '../../../src/library/read-pacer';
 import { nodeScanFileSystem, type ScanFileSystem } from '../../../src/library/scan-fs';
 import { createScanFilter, isSkippedEntry, readTrack, scanFolders, scanLibrary, ScanError } from '../../../src/library/scanner';
 import { createTagReader, type TagReader } from '../../../src/library/tags';
@@ -336,6 +337,65 @@ describe('library/scanner', () => {
     const fastSync: ScanFileSystem = { ...slowSync, statSync: (p) => (sync.push(p), known.get(p)!) };
     await scanLibrary(tmp.path, { readTags: fakeReader(), fs: fastSync, concurrency: 1 });
     assert.equal(sync.length, 4, 'fast synchronous stats stay in use');
+  });
+
+  it('reads tags with synchronous calls while they are fast, or never when asked', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 40; i++) files[`album/${i}.mp3`] = mp3File({ title: `T${i}`, track: String(i + 1), cover: i % 2 ? TINY_PNG : undefined });
+    writeTree(tmp.path, files);
+    const recorded: number[] = [];
+    class CountingPacer extends ReadPacer {
+      override recordSync(ms: number): void {
+        recorded.push(ms);
+        super.recordSync(ms);
+      }
+    }
+    const readTags = createTagReader({ detectCovers: true });
+    const result = await scanLibrary(tmp.path, { readTags, readPacer: new CountingPacer() });
+    assert.deepEqual(result.skipped, []);
+    assert.deepEqual(
+      result.tracks.slice(0, 3).map((t) => [t.tags.title, t.tags.trackNumber, t.tags.hasCover, t.tags.duration! > 0]),
+      [['T0', 1, false, true], ['T1', 2, true, true], ['T2', 3, false, true]],
+    );
+    assert.ok(recorded.length > 0, 'files were read synchronously');
+
+    recorded.length = 0;
+    const asyncOnly = await scanLibrary(tmp.path, { readTags, readPacer: new CountingPacer({ asyncOnly: true }) });
+    assert.deepEqual(asyncOnly.tracks, result.tracks);
+    assert.deepEqual(recorded, [], 'asyncOnly: no synchronous reads');
+  });
+
+  it('gives the event loop turns while tag reads complete without waiting (synchronous reads)', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 400; i++) files[`one-big-folder/${i}.mp3`] = new Uint8Array(0);
+    writeTree(tmp.path, files);
+    // Like a synchronous read of a file in memory: work, but never a wait for the event loop.
+    const busyReader: TagReader = async () => {
+      const until = performance.now() + 0.25;
+      while (performance.now() < until) {
+        /* busy */
+      }
+      return { hasCover: false };
+    };
+    let last = performance.now();
+    let longestGap = 0;
+    let running = true;
+    const tick = () => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const started = performance.now();
+    const result = await scanLibrary(tmp.path, { readTags: busyReader, readPacer: new ReadPacer({ sliceMs: 5 }) });
+    const elapsed = performance.now() - started;
+    running = false;
+    longestGap = Math.max(longestGap, performance.now() - last);
+    assert.equal(result.tracks.length, 400);
+    // Without turns the gap is the whole scan; with them it is a slice (plus whatever a busy
+    // machine adds), so compare with the scan's own length rather than a fixed time.
+    assert.ok(longestGap < elapsed / 3, `longest gap between turns ${longestGap.toFixed(1)} ms of a ${elapsed.toFixed(0)} ms scan`);
   });
 
   it('holds back when the consumer is slow (bounded buffering)', async () => {
