@@ -84,6 +84,8 @@ describe('library: block tokenizer on files larger than its blocks', () => {
       'long-title.mp3': mp3File({ title: longTitle, cover: TINY_PNG }, { frames: 300 }),
       'big-cover.flac': flacFile({ title: 'Big', cover: bigCover }),
       'just-over-a-block.mp3': mp3File({ title: 'x' }, { frames: 158 }),
+      // Read from the tail on its own (the last 4 KiB): an ID3v1 tag after 160 KB of frames.
+      'id3v1-at-the-end.mp3': Buffer.concat([mp3File({}, { frames: 400 }), id3v1('Tail title', 'Tail artist')]),
     };
     writeTree(tmp.path, files);
     for (const name of Object.keys(files)) {
@@ -96,7 +98,19 @@ describe('library: block tokenizer on files larger than its blocks', () => {
         }
       }
     }
+    const tail = await parseTags(path.join(tmp.path, 'id3v1-at-the-end.mp3'), { duration: false }, { pacer: new ReadPacer() });
+    assert.deepEqual([tail.common.title, tail.common.artist], ['Tail title', 'Tail artist']);
     const cover = await readCover(path.join(tmp.path, 'big-cover.mp3'));
     assert.deepEqual(Buffer.from(cover!.data), bigCover);
   });
 });
+
+/** An ID3v1 tag (the last 128 bytes of an MP3). */
+function id3v1(title: string, artist: string): Buffer {
+  const tag = Buffer.alloc(128);
+  tag.write('TAG', 0, 'latin1');
+  tag.write(title, 3, 30, 'latin1');
+  tag.write(artist, 33, 30, 'latin1');
+  tag[127] = 255; // no genre
+  return tag;
+}
