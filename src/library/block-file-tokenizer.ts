@@ -1,4 +1,4 @@
-import { close, closeSync, fstat, fstatSync, open, openSync, read, readSync } from 'node:fs';
+import { close, closeSync, constants, fstat, fstatSync, open, openSync, read, readSync } from 'node:fs';
 // strtok3 is music-metadata's own tokenizer library (a dependency of it, same copy).
 import { AbstractTokenizer, EndOfStreamError, type IFileInfo, type IReadChunkOptions } from 'strtok3';
 import type { ReadPacer } from './read-pacer';
@@ -57,7 +57,9 @@ export class BlockFileTokenizer extends AbstractTokenizer {
     const name = options.identifyByContent ? undefined : filePath;
     if (options.pacer?.useSync()) {
       const started = performance.now();
-      const fd = openSync(filePath, 'r');
+      // O_NONBLOCK: should the file have been replaced by a FIFO since the scan's stat, opening
+      // it must not wait for a writer on the main thread (no effect on regular files).
+      const fd = openSync(filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
       try {
         const size = knownSize ?? fstatSync(fd).size;
         return new BlockFileTokenizer(fd, name, size, options.pacer, performance.now() - started);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { scanLibrary } from '../../../src/library/scanner';
@@ -102,6 +103,17 @@ describe('library: block tokenizer on files larger than its blocks', () => {
     assert.deepEqual([tail.common.title, tail.common.artist], ['Tail title', 'Tail artist']);
     const cover = await readCover(path.join(tmp.path, 'big-cover.mp3'));
     assert.deepEqual(Buffer.from(cover!.data), bigCover);
+  });
+});
+
+describe('library: block tokenizer with synchronous reads', () => {
+  const tmp = useTempDir();
+
+  it('fails at once, without blocking, on a FIFO that replaced a file after the stat', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = path.join(tmp.path, 'was-a-file.mp3');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(parseTags(fifo, {}, { size: 100_000, pacer: new ReadPacer() }));
   });
 });
 
