@@ -24,6 +24,7 @@ export {
 } from './scanner';
 export { TagCache, type CachedTags, type TagCacheOptions } from './tag-cache';
 export { createTagReader, readCover, readTags, type CoverArt, type KnownFileInfo, type TagReader, type TagReaderOptions } from './tags';
+export { ReadPacer, type ReadPacerOptions } from './read-pacer';
 export type { InferableField, ReplayGain, ScannedTrack, SkipKind, SkippedEntry, TrackTags } from './types';
 export { playlistInputFor, type PlaylistEntry, type PlaylistItem, type PlaylistTrackInput } from './playlists/entry';
 export { formatM3u, parseM3u } from './playlists/m3u';

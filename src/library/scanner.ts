@@ -4,6 +4,7 @@ import { Fifo } from './fifo';
 import { withPathFallbacks } from './filename-tags';
 import { compileGlobs, type PathMatcher } from './glob';
 import { compareFolders, naturalCompare, sortTracks } from './order';
+import { ReadPacer } from './read-pacer';
 import { nodeScanFileSystem, type ScanFileSystem, type ScanStats } from './scan-fs';
 import type { TagCache } from './tag-cache';
 import { readTags as musicMetadataReader, type TagReader } from './tags';
@@ -33,6 +34,12 @@ export interface ScanOptions {
   readonly pruneCache?: boolean;
   /** Reads one file's tags; defaults to music-metadata. */
   readonly readTags?: TagReader;
+  /**
+   * Decides when tags are read with synchronous file calls (while they are fast: files in the
+   * page cache) and gives the event loop its turns; see read-pacer.ts. Default: a new one per
+   * scan. `new ReadPacer({ asyncOnly: true })` where synchronous calls must never run.
+   */
+  readonly readPacer?: ReadPacer;
   readonly fs?: ScanFileSystem;
   /** Called at most every `progressIntervalMs` (default 100 ms), and once at the end. */
   readonly onProgress?: (progress: ScanProgress) => void;
@@ -215,6 +222,8 @@ class FolderScan {
   private readonly concurrency: number;
   private readonly isIgnored: PathMatcher;
   private readonly highWaterMark: number;
+  /** Synchronous tag reads while they are fast, with turns of the event loop in between. */
+  private readonly pacer: ReadPacer;
 
   // Files before folders: finishing started folders first keeps the queue short and hands
   // out complete folders early.
@@ -251,6 +260,7 @@ class FolderScan {
     this.readTags = options.readTags ?? musicMetadataReader;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.highWaterMark = Math.max(1, options.highWaterMark ?? 64);
+    this.pacer = options.readPacer ?? new ReadPacer();
     const caseInsensitive = options.ignoreCaseInsensitive ?? (process.platform === 'win32' || process.platform === 'darwin');
     this.isIgnored = compileGlobs(options.ignore ?? [], { caseInsensitive });
     this.seenFiles = options.cache && options.pruneCache !== false ? new Set() : undefined;
@@ -551,7 +561,12 @@ class FolderScan {
 
   private async runFile(job: FileJob): Promise<void> {
     if (this.failure) return;
-    const outcome = await tagFile(job.path, job.stats, this.options.cache, this.readTags);
+    // Files in memory are read with synchronous calls (read-pacer.ts), so a run of them never
+    // yields by itself: give the event loop its turns here.
+    const turn = this.pacer.pace();
+    if (turn) await turn;
+    if (this.failure) return;
+    const outcome = await tagFile(job.path, job.stats, this.options.cache, this.readTags, this.pacer);
     this.tagReads++;
     this.fileDone(job.folder, job.path, outcome.entry, false);
     job.folder.pendingFiles--;
@@ -586,11 +601,11 @@ function fromCache(filePath: string, stats: ScanStats, cache: TagCache | undefin
 }
 
 /** Tags for one stat'ed file: from the cache when size and mtime match, else read and cached. */
-async function tagFile(filePath: string, stats: ScanStats, cache: TagCache | undefined, readTags: TagReader): Promise<TagOutcome> {
+async function tagFile(filePath: string, stats: ScanStats, cache: TagCache | undefined, readTags: TagReader, pacer?: ReadPacer): Promise<TagOutcome> {
   const cached = fromCache(filePath, stats, cache);
   if (cached) return { entry: cached, fromCache: true };
   try {
-    const tags = await readTags(filePath, { size: stats.size });
+    const tags = await readTags(filePath, { size: stats.size, pacer });
     cache?.set(filePath, { size: stats.size, mtimeMs: stats.mtimeMs, tags });
     const track = { path: filePath, folder: path.dirname(filePath), size: stats.size, mtimeMs: stats.mtimeMs, tags: withPathFallbacks(filePath, tags) };
     return { entry: track, fromCache: false };

@@ -1,5 +1,6 @@
 import { parseFromTokenizer, type IAudioMetadata, type IOptions, type IPicture } from 'music-metadata';
 import { BlockFileTokenizer } from './block-file-tokenizer';
+import type { ReadPacer } from './read-pacer';
 import type { ReplayGain, TrackTags } from './types';
 
 /**
@@ -8,9 +9,11 @@ import type { ReplayGain, TrackTags } from './types';
  */
 export type TagReader = (filePath: string, known?: KnownFileInfo) => Promise<TrackTags>;
 
-/** What the caller already knows about the file (saves a system call per file). */
+/** What the caller already knows about the file (saves a system call per file), and how to read it. */
 export interface KnownFileInfo {
   readonly size?: number;
+  /** Lets the read use synchronous file calls while they are fast (a scan passes its own; see read-pacer.ts). */
+  readonly pacer?: ReadPacer;
 }
 
 export interface TagReaderOptions {
@@ -30,7 +33,7 @@ export function createTagReader(options: TagReaderOptions = {}): TagReader {
   return async (filePath, known) => {
     // `duration: false`: MP3 (Xing/CBR), FLAC, WAV and MP4 give it from headers; Ogg would
     // need a read of the whole file, which a library scan cannot afford.
-    const metadata = await parseTagsTrustingContent(filePath, { skipCovers, duration: false }, known?.size);
+    const metadata = await parseTagsTrustingContent(filePath, { skipCovers, duration: false }, known);
     const tags = tagsFromMetadata(metadata);
     if (!skipCovers) return tags;
     const { hasCover: _unknown, ...rest } = tags;
@@ -45,8 +48,8 @@ export const readTags: TagReader = createTagReader();
  * music-metadata's parseFile, but through a block-reading tokenizer: the same parsers, far
  * fewer file reads (see block-file-tokenizer.ts).
  */
-export async function parseTags(filePath: string, options: IOptions, knownSize?: number, identifyByContent = false): Promise<IAudioMetadata> {
-  const tokenizer = await BlockFileTokenizer.open(filePath, knownSize, { identifyByContent });
+export async function parseTags(filePath: string, options: IOptions, known: KnownFileInfo = {}, identifyByContent = false): Promise<IAudioMetadata> {
+  const tokenizer = await BlockFileTokenizer.open(filePath, known.size, { identifyByContent, pacer: known.pacer });
   try {
     return await parseFromTokenizer(tokenizer, options);
   } finally {
@@ -59,20 +62,20 @@ export async function parseTags(filePath: string, options: IOptions, knownSize?:
  * Ogg file named .mp3) then fails, or "parses" as nothing (no tags, no duration). In those
  * cases only, parse again letting the content decide (as the decoder does: magic bytes win).
  */
-async function parseTagsTrustingContent(filePath: string, options: IOptions, knownSize?: number): Promise<IAudioMetadata> {
+async function parseTagsTrustingContent(filePath: string, options: IOptions, known?: KnownFileInfo): Promise<IAudioMetadata> {
   let byName: IAudioMetadata;
   try {
-    byName = await parseTags(filePath, options, knownSize);
+    byName = await parseTags(filePath, options, known);
   } catch (error) {
     try {
-      return await parseTags(filePath, options, knownSize, true);
+      return await parseTags(filePath, options, known, true);
     } catch {
       throw error; // the first reason is the one that names the expected format
     }
   }
   if (byName.format.duration !== undefined || Object.keys(byName.native).length > 0) return byName;
   try {
-    const byContent = await parseTags(filePath, options, knownSize, true);
+    const byContent = await parseTags(filePath, options, known, true);
     if (byContent.format.duration !== undefined || Object.keys(byContent.native).length > 0) return byContent;
   } catch {
     // Keep what the extension's parser found.

@@ -27,9 +27,23 @@ export interface EngineBundle {
 export function buildEngineBundle(): EngineBundle {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-engine-bundle-'));
   const enginePath = path.join(dir, 'engine.js');
+  bundleLikeDist(path.join(repo, 'src/engine/main.ts'), enginePath);
+  // Copy wasm or other assets esbuild left as files next to the bundle, if any.
+  return {
+    enginePath,
+    env: { PLAYHEAD_NATIVE_DIR: path.join(repo, 'node_modules/naudiodon/build/Release') },
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Bundles `entry` (a .ts file) into `outfile` as CommonJS with the options esbuild.js uses for
+ * the Node bundles in dist/ (music-metadata and the rest bundled in, native code external).
+ */
+export function bundleLikeDist(entry: string, outfile: string): void {
   esbuild.buildSync({
-    entryPoints: [path.join(repo, 'src/engine/main.ts')],
-    outfile: enginePath,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -41,10 +55,4 @@ export function buildEngineBundle(): EngineBundle {
     inject: [path.join(repo, 'scripts/import-meta-url.js')],
     define: { 'import.meta.url': 'import_meta_url', 'process.env.PLAYHEAD_BUILD': '"test"' },
   });
-  // Copy wasm or other assets esbuild left as files next to the bundle, if any.
-  return {
-    enginePath,
-    env: { PLAYHEAD_NATIVE_DIR: path.join(repo, 'node_modules/naudiodon/build/Release') },
-    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
 }

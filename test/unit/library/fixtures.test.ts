@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { scanLibrary } from '../../../src/library/scanner';
 import { readdirSync } from 'node:fs';
 import { parseFile } from 'music-metadata';
+import { ReadPacer } from '../../../src/library/read-pacer';
 import { createTagReader, parseTags, readCover } from '../../../src/library/tags';
 import { flacFile, mp3File, TINY_PNG } from '../../../bench/lib/tagged-files';
 import { useTempDir, writeTree } from './helpers';
@@ -62,8 +64,10 @@ describe('library: the shared media fixtures', () => {
       const file = path.join(media, name);
       for (const options of [{ skipCovers: true }, { skipCovers: false }]) {
         const expected = await parseFile(file, options).then((m) => ({ common: m.common, format: m.format, native: m.native }), (e: Error) => e.message);
-        const actual = await parseTags(file, options).then((m) => ({ common: m.common, format: m.format, native: m.native }), (e: Error) => e.message);
-        assert.deepEqual(actual, expected, name);
+        for (const pacer of [undefined, new ReadPacer()]) {
+          const actual = await parseTags(file, options, { pacer }).then((m) => ({ common: m.common, format: m.format, native: m.native }), (e: Error) => e.message);
+          assert.deepEqual(actual, expected, `${name}${pacer ? ' (synchronous reads)' : ''}`);
+        }
       }
     }
   });
@@ -81,17 +85,44 @@ describe('library: block tokenizer on files larger than its blocks', () => {
       'long-title.mp3': mp3File({ title: longTitle, cover: TINY_PNG }, { frames: 300 }),
       'big-cover.flac': flacFile({ title: 'Big', cover: bigCover }),
       'just-over-a-block.mp3': mp3File({ title: 'x' }, { frames: 158 }),
+      // Read from the tail on its own (the last 4 KiB): an ID3v1 tag after 160 KB of frames.
+      'id3v1-at-the-end.mp3': Buffer.concat([mp3File({}, { frames: 400 }), id3v1('Tail title', 'Tail artist')]),
     };
     writeTree(tmp.path, files);
     for (const name of Object.keys(files)) {
       const file = path.join(tmp.path, name);
       for (const options of [{ skipCovers: true }, { skipCovers: false }]) {
         const expected = await parseFile(file, options);
-        const actual = await parseTags(file, options);
-        assert.deepEqual({ common: actual.common, format: actual.format }, { common: expected.common, format: expected.format }, `${name} ${JSON.stringify(options)}`);
+        for (const pacer of [undefined, new ReadPacer()]) {
+          const actual = await parseTags(file, options, { pacer });
+          assert.deepEqual({ common: actual.common, format: actual.format }, { common: expected.common, format: expected.format }, `${name} ${JSON.stringify(options)}${pacer ? ' sync' : ''}`);
+        }
       }
     }
+    const tail = await parseTags(path.join(tmp.path, 'id3v1-at-the-end.mp3'), { duration: false }, { pacer: new ReadPacer() });
+    assert.deepEqual([tail.common.title, tail.common.artist], ['Tail title', 'Tail artist']);
     const cover = await readCover(path.join(tmp.path, 'big-cover.mp3'));
     assert.deepEqual(Buffer.from(cover!.data), bigCover);
   });
 });
+
+describe('library: block tokenizer with synchronous reads', () => {
+  const tmp = useTempDir();
+
+  it('fails at once, without blocking, on a FIFO that replaced a file after the stat', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = path.join(tmp.path, 'was-a-file.mp3');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(parseTags(fifo, {}, { size: 100_000, pacer: new ReadPacer() }));
+  });
+});
+
+/** An ID3v1 tag (the last 128 bytes of an MP3). */
+function id3v1(title: string, artist: string): Buffer {
+  const tag = Buffer.alloc(128);
+  tag.write('TAG', 0, 'latin1');
+  tag.write(title, 3, 30, 'latin1');
+  tag.write(artist, 33, 30, 'latin1');
+  tag[127] = 255; // no genre
+  return tag;
+}

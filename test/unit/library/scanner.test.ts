@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { flacFile, mp3File, TINY_PNG, wavFile } from '../../../bench/lib/tagged-files';
+import { ReadPacer } from '../../../src/library/read-pacer';
 import { nodeScanFileSystem, type ScanFileSystem } from '../../../src/library/scan-fs';
 import { createScanFilter, isSkippedEntry, readTrack, scanFolders, scanLibrary, ScanError } from '../../../src/library/scanner';
 import { createTagReader, type TagReader } from '../../../src/library/tags';
@@ -336,6 +337,70 @@ describe('library/scanner', () => {
     const fastSync: ScanFileSystem = { ...slowSync, statSync: (p) => (sync.push(p), known.get(p)!) };
     await scanLibrary(tmp.path, { readTags: fakeReader(), fs: fastSync, concurrency: 1 });
     assert.equal(sync.length, 4, 'fast synchronous stats stay in use');
+  });
+
+  it('reads tags with synchronous calls while they are fast, or never when asked', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 40; i++) files[`album/${i}.mp3`] = mp3File({ title: `T${i}`, track: String(i + 1), cover: i % 2 ? TINY_PNG : undefined });
+    writeTree(tmp.path, files);
+    const recorded: number[] = [];
+    class CountingPacer extends ReadPacer {
+      override recordSync(ms: number): void {
+        recorded.push(ms);
+        super.recordSync(ms);
+      }
+    }
+    const readTags = createTagReader({ detectCovers: true });
+    const result = await scanLibrary(tmp.path, { readTags, readPacer: new CountingPacer() });
+    assert.deepEqual(result.skipped, []);
+    assert.deepEqual(
+      result.tracks.slice(0, 3).map((t) => [t.tags.title, t.tags.trackNumber, t.tags.hasCover, t.tags.duration! > 0]),
+      [['T0', 1, false, true], ['T1', 2, true, true], ['T2', 3, false, true]],
+    );
+    assert.ok(recorded.length > 0, 'files were read synchronously');
+
+    recorded.length = 0;
+    const asyncOnly = await scanLibrary(tmp.path, { readTags, readPacer: new CountingPacer({ asyncOnly: true }) });
+    assert.deepEqual(asyncOnly.tracks, result.tracks);
+    assert.deepEqual(recorded, [], 'asyncOnly: no synchronous reads');
+  });
+
+  it('gives the event loop turns while tag reads complete without waiting (synchronous reads)', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 400; i++) files[`one-big-folder/${i}.mp3`] = new Uint8Array(0);
+    writeTree(tmp.path, files);
+    // A turn of the event loop is seen through an immediate that re-arms itself; a reader call
+    // that finds one happened since the previous call was given a turn. Counting those rather
+    // than timing gaps keeps the test steady on a loaded machine (descheduling only adds turns).
+    let turned = false;
+    let running = true;
+    const tick = () => {
+      turned = true;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let readsAfterATurn = 0;
+    // Like a synchronous read of a file in memory: work, but never a wait for the event loop.
+    const busyReader: TagReader = async () => {
+      if (turned) readsAfterATurn++;
+      turned = false;
+      const until = performance.now() + 0.25;
+      while (performance.now() < until) {
+        /* busy */
+      }
+      return { hasCover: false };
+    };
+    const scan = (sliceMs: number) => scanLibrary(tmp.path, { readTags: busyReader, readPacer: new ReadPacer({ sliceMs }) });
+    try {
+      assert.equal((await scan(5)).tracks.length, 400);
+      // 100 ms of reads in 5 ms slices: about 20 turns (more when the machine is busy).
+      assert.ok(readsAfterATurn >= 8, `${readsAfterATurn} reads followed a turn of the event loop`);
+      readsAfterATurn = 0;
+      await scan(60_000);
+      assert.ok(readsAfterATurn <= 3, `without slices, only the first reads follow a turn (${readsAfterATurn})`);
+    } finally {
+      running = false;
+    }
   });
 
   it('holds back when the consumer is slow (bounded buffering)', async () => {
