@@ -66,18 +66,26 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
     inner.sendSetupHeader(headers[2]!);
     inner.initDsp();
   };
-  /** Reset (a fresh wasm instance, ~3-4 ms) and set up again, off the seek's critical path. */
-  const recycle = (inner: VorbisInner): Promise<VorbisInner | undefined> =>
-    inner.reset().then(
-      () => (setup(inner), inner),
-      () => undefined,
-    );
   const modes = parseVorbisModes(headers[0]!, headers[2]!);
-  let current = await create();
-  // libvorbis cannot restart mid-stream without a new instance; keep a ready spare so a
-  // seek swaps instances instead of waiting for a reset. Created on the first seek.
-  let spare: Promise<VorbisInner | undefined> | undefined;
+  const inner = await create();
+  /**
+   * A restart keeps the instance. libvorbis carries only the overlap from one packet to the
+   * next (the previous block's right half and its size; window shapes are read from each
+   * packet): so after a jump, the first packet's output mixes old and new audio, and from
+   * the second packet on the output is what a fresh instance gives. A fresh instance
+   * outputs nothing for its first packet; we decode that packet alone and drop its output,
+   * which makes a restarted instance behave exactly like a fresh one. (A new instance, as
+   * before, cost a wasm instantiation, the setup header's codebooks and GC: ~5-10 ms.)
+   * After a decode error the instance is replaced after all, in case it is left in a bad state.
+   */
+  let primeNext = false;
+  let damaged = false;
   let freed = false;
+  const run = (packets: Uint8Array[]) => {
+    const decoded = inner.decodePackets(packets);
+    if (decoded.errors.length) damaged = true;
+    return decoded;
+  };
   return {
     codec: 'vorbis',
     sampleRate,
@@ -87,23 +95,26 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
     preroll: 0,
     ...(modes ? { blockSize: (packet: Uint8Array) => vorbisBlockSize(packet, modes) } : {}),
     async restart() {
-      const old = current;
-      const ready = spare ? await spare : undefined;
-      if (ready) {
-        current = ready;
-        spare = recycle(old);
+      if (damaged) {
+        await inner.reset();
+        setup(inner);
+        damaged = false;
+        primeNext = false;
       } else {
-        await old.reset();
-        setup(old);
-        spare = create().catch(() => undefined);
+        primeNext = true;
       }
     },
-    decode: (packets) => current.decodePackets(packets),
+    decode(packets) {
+      if (!primeNext || packets.length === 0) return run(packets);
+      primeNext = false;
+      const primer = run(packets.slice(0, 1));
+      const rest = packets.length > 1 ? run(packets.slice(1)) : { channelData: primer.channelData.map(() => new Float32Array(0)), samplesDecoded: 0, errors: [] };
+      return primer.errors.length ? { ...rest, errors: [...primer.errors, ...rest.errors] } : rest;
+    },
     free() {
       if (freed) return;
       freed = true;
-      current.free();
-      void spare?.then((s) => s?.free());
+      inner.free();
     },
   };
 }
