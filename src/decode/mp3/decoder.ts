@@ -57,7 +57,7 @@ export class Mp3Decoder implements Decoder {
     const { offset, header } = await findFirstFrame(source);
     const head = await source.read(offset, header.size);
     const xing = parseXing(head, 0, header);
-    const index = new Mp3FrameIndex(source, xing ? offset + header.size : offset, header);
+    const index = new Mp3FrameIndex(source, xing ? offset + header.size : offset, header, xing?.frames);
     // Without a frame count in a tag, index small files fully so the length is exact.
     if (xing?.frames === undefined && (source.size ?? Infinity) <= 32 * 1024 * 1024) await index.ensure(Infinity);
     else await index.ensure(1);
