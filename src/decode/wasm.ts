@@ -50,6 +50,43 @@ export async function createFlacWasm(): Promise<FlacWasm> {
   return decoder;
 }
 
+interface FlacInstance {
+  _common?: { wasm?: { create_decoder?(...pointers: number[]): number; destroy_decoder?(decoder: number): void } };
+  _decoder: number;
+  _channels: { ptr: number };
+  _sampleRate: { ptr: number };
+  _bitsPerSample: { ptr: number };
+  _samplesDecoded: { ptr: number };
+  _outputBufferPtr: { ptr: number };
+  _outputBufferLen: { ptr: number };
+  _errorStringPtr: { ptr: number };
+  _stateStringPtr: { ptr: number };
+}
+
+/**
+ * A fresh libFLAC decoder inside the same wasm instance: what the library's reset() does
+ * (destroy_decoder, then create_decoder with the same result pointers) without
+ * instantiating a new wasm module first (~10 ms and a new heap). Returns false when this
+ * version of @wasm-audio-decoders/flac does not look as expected (use reset() then).
+ */
+export function renewFlacWasm(decoder: FlacWasm): boolean {
+  const inner = (decoder as unknown as { _decoder?: FlacInstance })._decoder;
+  const wasm = inner?._common?.wasm;
+  if (!inner || !wasm?.create_decoder || !wasm.destroy_decoder || typeof inner._decoder !== 'number') return false;
+  wasm.destroy_decoder(inner._decoder);
+  inner._decoder = wasm.create_decoder(
+    inner._channels.ptr,
+    inner._sampleRate.ptr,
+    inner._bitsPerSample.ptr,
+    inner._samplesDecoded.ptr,
+    inner._outputBufferPtr.ptr,
+    inner._outputBufferLen.ptr,
+    inner._errorStringPtr.ptr,
+    inner._stateStringPtr.ptr,
+  );
+  return true;
+}
+
 export async function createMpegWasm(): Promise<MpegWasm> {
   const { MPEGDecoder } = await import('mpg123-decoder');
   // Gapless trimming is done by this layer from the LAME tag, identically after seeks.

@@ -1,6 +1,6 @@
 import { PcmQueue } from '../pcm-queue';
 import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
-import { createFlacWasm, type FlacWasm } from '../wasm';
+import { createFlacWasm, renewFlacWasm, type FlacWasm } from '../wasm';
 import { findFrameHeader, frameCrcOk, parseFrameHeader, type FrameHeader } from './frame-header';
 import { parseFlacStream, type FlacStream } from './metadata';
 
@@ -12,7 +12,7 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 /**
  * FLAC through @wasm-audio-decoders/flac's frame decoder. We split the stream into frames
  * ourselves (header CRC-8, consecutive sample numbers, frame CRC-16) and hand whole frames
- * over. A seek is a new read position on a fresh codec instance: SEEKTABLE points narrow
+ * over. A seek is a new read position on a fresh libFLAC decoder: SEEKTABLE points narrow
  * the range, frame-header bisection narrows it further, and output before the target is
  * dropped. Every frame's position comes from its own header, so the timeline
  * cannot drift, and a damaged frame is reported where it is.
@@ -191,10 +191,12 @@ export class FlacDecoder implements Decoder {
   /**
    * libFLAC keeps state across frames: after a jump it reports MISSING_FRAME and, on some
    * jumps (measured: into the short last frame, 186 frames ahead), reads out of bounds. So a
-   * seek continues on a fresh instance; the old one is reset in the background (a reset
+   * seek continues on a fresh libFLAC decoder, created in the same wasm instance. Should the
+   * library not allow that, the old instance is reset in the background (a reset
    * re-instantiates the wasm, ~10 ms) and kept as the spare for the next seek.
    */
   private async freshCodec(): Promise<void> {
+    if (!this.spare && renewFlacWasm(this.wasm)) return;
     const old = this.wasm;
     const ready = this.spare ? await this.spare : undefined;
     this.wasm = ready ?? (await createFlacWasm());

@@ -8,10 +8,11 @@ const LIVE_SCAN_BYTES = 16 * 1024;
 /**
  * Byte offset of every audio frame, built by walking frame headers (no decoding), lazily:
  * only as far as playback or a seek has needed. It makes seeking exact (frame n starts at
- * sample n × samplesPerFrame) and costs 8 bytes per frame (~2 MB for two hours).
+ * sample n × samplesPerFrame) and costs 4 bytes per frame below 4 GiB (a 2-hour file has
+ * ~275k frames: 1.1 MB), allocated once when the Xing/LAME frame count is known.
  */
 export class Mp3FrameIndex {
-  private offsets = new Float64Array(4096);
+  private offsets: Uint32Array | Float64Array;
   private count = 0;
   private scannedTo: number;
   private complete = false;
@@ -23,8 +24,14 @@ export class Mp3FrameIndex {
     /** Offset of the first audio frame (after ID3v2 and the Xing/Info frame). */
     firstFrame: number,
     private readonly reference: MpegFrameHeader,
+    /** Frame count from the Xing/LAME tag, when there is one (sizes the index). */
+    expectedFrames?: number,
   ) {
     this.scannedTo = firstFrame;
+    // One more than the tag says, so that a correct count never needs a reallocation; no more
+    // than the file can hold at 96 bytes a frame (32 kbit/s at 48 kHz), in case the tag lies.
+    const plausible = Math.ceil((source.size ?? 0) / 96) + 1;
+    this.offsets = new Uint32Array(Math.max(4096, Math.min((expectedFrames ?? 0) + 1, plausible)));
   }
 
   get frames(): number {
@@ -88,9 +95,11 @@ export class Mp3FrameIndex {
   }
 
   private push(offset: number): void {
-    if (this.count === this.offsets.length) {
-      const grown = new Float64Array(this.offsets.length * 2);
-      grown.set(this.offsets);
+    const wide = offset > 0xffffffff && this.offsets instanceof Uint32Array;
+    if (this.count === this.offsets.length || wide) {
+      const length = this.count === this.offsets.length ? Math.ceil(this.offsets.length * 1.5) : this.offsets.length;
+      const grown = wide || this.offsets instanceof Float64Array ? new Float64Array(length) : new Uint32Array(length);
+      grown.set(this.offsets.subarray(0, this.count));
       this.offsets = grown;
     }
     this.offsets[this.count++] = offset;

@@ -93,7 +93,7 @@ export class Mp4Decoder implements Decoder {
     const target = Math.max(0, Math.min(Math.floor(frame), total));
     this.queue.reset(target);
     const mediaTarget = target / this.scale + this.track.priming;
-    const unit = unitAt(this.track.times, mediaTarget);
+    const unit = this.track.times.unitAt(mediaTarget);
     this.wasm.free();
     this.wasm = await createAacWasm(this.track.asc);
     this.restartAt(target >= total ? this.track.sizes.length : Math.max(0, unit - PREROLL_UNITS));
@@ -103,7 +103,7 @@ export class Mp4Decoder implements Decoder {
     this.nextUnit = unit;
     const { times } = this.track;
     // FAAD2's first output after a restart belongs to the unit after the first one fed.
-    this.outPos = Math.round((times[Math.min(unit + 1, times.length - 1)]! - this.track.priming) * this.scale);
+    this.outPos = Math.round((times.start(Math.min(unit + 1, times.units)) - this.track.priming) * this.scale);
   }
 
   dispose(): void {
@@ -119,18 +119,6 @@ export class Mp4Decoder implements Decoder {
   private assertLive(): void {
     if (this.disposed) throw new DecodeError('io', `${this.source.uri}: decoder used after dispose`);
   }
-}
-
-/** Index of the unit whose time span holds `t`. */
-function unitAt(times: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = times.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (times[mid]! <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 const ASC_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];

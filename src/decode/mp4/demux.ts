@@ -6,10 +6,12 @@ export interface Mp4AudioTrack {
   readonly asc: Uint8Array;
   readonly channels: number;
   readonly timescale: number;
-  readonly offsets: Float64Array;
-  readonly sizes: Uint32Array;
-  /** Start of each access unit on the media timeline (timescale units); one extra entry = end. */
-  readonly times: Float64Array;
+  /** File offset of each access unit: 4 bytes a unit below 4 GiB. */
+  readonly offsets: Uint32Array | Float64Array;
+  /** Size of each access unit: 2 bytes a unit when all are below 64 KiB (AAC's always are). */
+  readonly sizes: Uint16Array | Uint32Array;
+  /** Start of each access unit on the media timeline, kept as stts runs (a 2-hour track is ~310k units). */
+  readonly times: UnitTimes;
   /** Media time where the presentation starts (encoder priming), from elst or iTunSMPB. */
   readonly priming: number;
   /** Presentation length in media time units, when the file says (gapless). */
@@ -116,7 +118,7 @@ export function parseAudioTrack(moov: Uint8Array, uri: string): Mp4AudioTrack {
       priming = itunSmpb.priming;
       duration = itunSmpb.frames;
     }
-    const end = tables.times[tables.times.length - 1]!;
+    const end = tables.times.end;
     if (duration !== undefined) duration = Math.min(duration, end - priming);
     return { asc, channels, timescale, ...tables, priming, duration: duration ?? end - priming };
   }
@@ -132,41 +134,110 @@ function sampleTables(b: Uint8Array, view: DataView, stbl: Box, uri: string): Pi
   if (!stsz || !stsc || !stco || !stts) throw new DecodeError('corrupt', `${uri}: MP4 sample tables incomplete`);
   const fixedSize = view.getUint32(stsz.bodyStart + 4);
   const count = view.getUint32(stsz.bodyStart + 8);
-  const sizes = new Uint32Array(count);
-  for (let i = 0; i < count; i++) sizes[i] = fixedSize || view.getUint32(stsz.bodyStart + 12 + 4 * i);
+  const sizeAt = (i: number) => fixedSize || view.getUint32(stsz.bodyStart + 12 + 4 * i);
+  let largest = fixedSize;
+  for (let i = 0; i < count && !fixedSize; i++) largest = Math.max(largest, sizeAt(i));
+  const sizes = largest < 0x10000 ? new Uint16Array(count) : new Uint32Array(count);
+  for (let i = 0; i < count; i++) sizes[i] = sizeAt(i);
   const chunkCount = view.getUint32(stco.bodyStart + 4);
   const wide = stco.type === 'co64';
   const chunkOffset = (i: number) =>
     wide ? Number(view.getBigUint64(stco.bodyStart + 8 + 8 * i)) : view.getUint32(stco.bodyStart + 8 + 4 * i);
   const stscCount = view.getUint32(stsc.bodyStart + 4);
-  const offsets = new Float64Array(count);
-  let sample = 0;
-  for (let e = 0; e < stscCount; e++) {
-    const first = view.getUint32(stsc.bodyStart + 8 + 12 * e) - 1;
-    const perChunk = view.getUint32(stsc.bodyStart + 12 + 12 * e);
-    const next = e + 1 < stscCount ? view.getUint32(stsc.bodyStart + 8 + 12 * (e + 1)) - 1 : chunkCount;
-    for (let c = first; c < next && sample < count; c++) {
-      let at = chunkOffset(c);
-      for (let k = 0; k < perChunk && sample < count; k++) {
-        offsets[sample] = at;
-        at += sizes[sample++]!;
+  const fill = (offsets: Uint32Array | Float64Array): boolean => {
+    let sample = 0;
+    for (let e = 0; e < stscCount; e++) {
+      const first = view.getUint32(stsc.bodyStart + 8 + 12 * e) - 1;
+      const perChunk = view.getUint32(stsc.bodyStart + 12 + 12 * e);
+      const next = e + 1 < stscCount ? view.getUint32(stsc.bodyStart + 8 + 12 * (e + 1)) - 1 : chunkCount;
+      for (let c = first; c < next && sample < count; c++) {
+        let at = chunkOffset(c);
+        for (let k = 0; k < perChunk && sample < count; k++) {
+          if (at > 0xffffffff && offsets instanceof Uint32Array) return false;
+          offsets[sample] = at;
+          at += sizes[sample++]!;
+        }
       }
     }
-  }
-  const times = new Float64Array(count + 1);
+    return true;
+  };
+  // 32-bit offsets unless a co64 table points past 4 GiB.
+  let offsets: Uint32Array | Float64Array = new Uint32Array(count);
+  if (!fill(offsets)) fill((offsets = new Float64Array(count)));
   const sttsCount = view.getUint32(stts.bodyStart + 4);
-  let i = 0;
-  let t = 0;
+  const runs: { count: number; delta: number }[] = [];
   for (let e = 0; e < sttsCount; e++) {
-    const n = view.getUint32(stts.bodyStart + 8 + 8 * e);
-    const delta = view.getUint32(stts.bodyStart + 12 + 8 * e);
-    for (let k = 0; k < n && i < count; k++) {
-      times[i++] = t;
-      t += delta;
-    }
+    runs.push({ count: view.getUint32(stts.bodyStart + 8 + 8 * e), delta: view.getUint32(stts.bodyStart + 12 + 8 * e) });
   }
-  for (; i <= count; i++) times[i] = t;
-  return { offsets, sizes, times };
+  return { offsets, sizes, times: new UnitTimes(runs, count) };
+}
+
+/**
+ * Access unit start times from the stts runs (count units of delta each): usually one or two
+ * runs, so this costs nothing per unit. Units past the table's end (a short stts) start at its end.
+ */
+export class UnitTimes {
+  /** Per run: its first unit, its start time and its units' duration; a last, empty run marks the end. */
+  private readonly firstUnit: Float64Array;
+  private readonly startTime: Float64Array;
+  private readonly delta: Float64Array;
+  private readonly runs: number;
+  /** The end of the last unit (timescale units). */
+  readonly end: number;
+
+  constructor(
+    runs: readonly { count: number; delta: number }[],
+    /** Number of access units. */
+    readonly units: number,
+  ) {
+    const n = runs.length + 1;
+    this.firstUnit = new Float64Array(n);
+    this.startTime = new Float64Array(n);
+    this.delta = new Float64Array(n);
+    let unit = 0;
+    let t = 0;
+    let r = 0;
+    for (const run of runs) {
+      if (unit >= units) break;
+      const count = Math.min(run.count, units - unit);
+      this.firstUnit[r] = unit;
+      this.startTime[r] = t;
+      this.delta[r++] = run.delta;
+      unit += count;
+      t += count * run.delta;
+    }
+    // Units the table does not cover take no time (they all start at its end).
+    this.firstUnit[r] = unit;
+    this.startTime[r] = t;
+    this.runs = r + 1;
+    this.end = t;
+  }
+
+  /** Start time of `unit` (0 ≤ unit ≤ units; `units` gives the end). */
+  start(unit: number): number {
+    const r = this.lastAtOrBelow(this.firstUnit, unit);
+    return this.startTime[r]! + (unit - this.firstUnit[r]!) * this.delta[r]!;
+  }
+
+  /** Index of the unit whose time span holds `t` (clamped to the units there are). */
+  unitAt(t: number): number {
+    const r = this.lastAtOrBelow(this.startTime, t);
+    const delta = this.delta[r]!;
+    const unit = this.firstUnit[r]! + (delta > 0 ? Math.floor((t - this.startTime[r]!) / delta) : 0);
+    return Math.max(0, Math.min(this.units - 1, unit));
+  }
+
+  /** The last run whose value in `firsts` (ascending) is ≤ `value`, else 0. */
+  private lastAtOrBelow(firsts: Float64Array, value: number): number {
+    let lo = 0;
+    let hi = this.runs - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (firsts[mid]! <= value) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
 }
 
 function parseElst(view: DataView, elst: Box): { segmentDuration: number; mediaTime: number }[] {

@@ -36,6 +36,52 @@ interface VorbisInner {
   sendSetupHeader(data: Uint8Array): void;
   initDsp(): void;
   decodePackets(packets: Uint8Array[]): { channelData: Float32Array[]; samplesDecoded: number; errors: { message: string }[] };
+  // What decodePackets itself uses (see decodeVorbisPackets).
+  _common: { wasm: { HEAP: ArrayBuffer; decode_packets(decoder: number): void }; codeToString(pointer: number): string };
+  _decoder: number;
+  _input: { buf: Uint8Array };
+  _inputLen: { buf: Uint32Array };
+  _outputBufferPtr: { buf: Uint32Array };
+  _samplesDecoded: { buf: Uint32Array };
+  _errors: { buf: Uint32Array };
+  _errorsLength: { buf: Int32Array };
+}
+
+/**
+ * decodePackets without its two copies: the library copies each packet's output into fresh
+ * arrays and then joins them (a quarter of the decode time, and the garbage). This copies
+ * each packet's output once, straight from the wasm heap into one array per channel, sized
+ * by `bound` (an upper bound on the samples these packets give). Same calls, same order.
+ */
+function decodeVorbisPackets(inner: VorbisInner, packets: Uint8Array[], channels: number, bound: number) {
+  let out = Array.from({ length: channels }, () => new Float32Array(bound));
+  const errors: { message: string }[] = [];
+  const { wasm } = inner._common;
+  let total = 0;
+  for (const packet of packets) {
+    inner._input.buf.set(packet);
+    inner._inputLen.buf[0] = packet.length;
+    wasm.decode_packets(inner._decoder);
+    const samples = inner._samplesDecoded.buf[0]!;
+    if (total + samples > out[0]!.length) {
+      // Not expected (the bound is exact or above), but never worth a RangeError.
+      out = out.map((c) => {
+        const grown = new Float32Array(2 * (total + samples));
+        grown.set(c.subarray(0, total));
+        return grown;
+      });
+    }
+    if (samples > 0) {
+      const pointers = new Uint32Array(wasm.HEAP, inner._outputBufferPtr.buf[0], channels);
+      for (let c = 0; c < channels; c++) out[c]!.set(new Float32Array(wasm.HEAP, pointers[c], samples), total);
+      total += samples;
+    }
+    for (let i = 0; i < inner._errorsLength.buf[0]!; i += 2) {
+      errors.push({ message: `${inner._common.codeToString(inner._errors.buf[i]!)} vorbis_synthesis${inner._common.codeToString(inner._errors.buf[i + 1]!)}` });
+    }
+    inner._errorsLength.buf[0] = 0;
+  }
+  return { channelData: out.map((c) => (total === c.length ? c : c.subarray(0, total))), samplesDecoded: total, errors };
 }
 
 /**
@@ -66,18 +112,40 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
     inner.sendSetupHeader(headers[2]!);
     inner.initDsp();
   };
-  /** Reset (a fresh wasm instance, ~3-4 ms) and set up again, off the seek's critical path. */
-  const recycle = (inner: VorbisInner): Promise<VorbisInner | undefined> =>
-    inner.reset().then(
-      () => (setup(inner), inner),
-      () => undefined,
-    );
   const modes = parseVorbisModes(headers[0]!, headers[2]!);
-  let current = await create();
-  // libvorbis cannot restart mid-stream without a new instance; keep a ready spare so a
-  // seek swaps instances instead of waiting for a reset. Created on the first seek.
-  let spare: Promise<VorbisInner | undefined> | undefined;
+  const inner = await create();
+  /**
+   * A restart keeps the instance. libvorbis carries only the overlap from one packet to the
+   * next (the previous block's right half and its size; window shapes are read from each
+   * packet): so after a jump, the first packet's output mixes old and new audio, and from
+   * the second packet on the output is what a fresh instance gives. A fresh instance
+   * outputs nothing for its first packet; we decode that packet alone and drop its output,
+   * which makes a restarted instance behave exactly like a fresh one. (A new instance, as
+   * before, cost a wasm instantiation, the setup header's codebooks and GC: ~5-10 ms.)
+   * After a decode error the instance is replaced after all, in case it is left in a bad state.
+   */
+  let primeNext = false;
+  let damaged = false;
   let freed = false;
+  // A packet gives (previous block + its block) / 4 samples: with the block sizes known, the
+  // output arrays are sized exactly (a fresh instance's first packet gives none).
+  const longBlock = 1 << (ident[28]! >> 4);
+  let previousBlock = longBlock;
+  const bound = (packets: Uint8Array[]) => {
+    if (!modes) return (packets.length * longBlock) / 2;
+    let n = 0;
+    for (const p of packets) {
+      const block = vorbisBlockSize(p, modes);
+      n += (previousBlock + block) / 4;
+      previousBlock = block;
+    }
+    return n;
+  };
+  const run = (packets: Uint8Array[]) => {
+    const decoded = decodeVorbisPackets(inner, packets, channels, bound(packets));
+    if (decoded.errors.length) damaged = true;
+    return decoded;
+  };
   return {
     codec: 'vorbis',
     sampleRate,
@@ -87,23 +155,26 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
     preroll: 0,
     ...(modes ? { blockSize: (packet: Uint8Array) => vorbisBlockSize(packet, modes) } : {}),
     async restart() {
-      const old = current;
-      const ready = spare ? await spare : undefined;
-      if (ready) {
-        current = ready;
-        spare = recycle(old);
+      if (damaged) {
+        await inner.reset();
+        setup(inner);
+        damaged = false;
+        primeNext = false;
       } else {
-        await old.reset();
-        setup(old);
-        spare = create().catch(() => undefined);
+        primeNext = true;
       }
     },
-    decode: (packets) => current.decodePackets(packets),
+    decode(packets) {
+      if (!primeNext || packets.length === 0) return run(packets);
+      primeNext = false;
+      const primer = run(packets.slice(0, 1));
+      const rest = packets.length > 1 ? run(packets.slice(1)) : { channelData: primer.channelData.map(() => new Float32Array(0)), samplesDecoded: 0, errors: [] };
+      return primer.errors.length ? { ...rest, errors: [...primer.errors, ...rest.errors] } : rest;
+    },
     free() {
       if (freed) return;
       freed = true;
-      current.free();
-      void spare?.then((s) => s?.free());
+      inner.free();
     },
   };
 }

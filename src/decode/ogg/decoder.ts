@@ -267,42 +267,53 @@ export class OggDecoder implements Decoder {
     const from = target + this.codec.granuleOffset - this.codec.preroll;
     const start = await this.locate(from);
     this.skipBefore = from;
-    this.reader = new OggPageReader(this.source, start, this.serial);
-    this.outPos = this.startPosition(start);
+    this.reader = new OggPageReader(this.source, start.offset, this.serial, start.bytes);
+    this.outPos = this.startPosition(start.offset);
     this.atEnd = false;
   }
 
-  /** Offset of the last page with granule ≤ `granule` (or the first audio page). */
-  private async locate(granule: number): Promise<number> {
+  /**
+   * The last page with granule ≤ `granule` (or the first audio page), with the bytes from it
+   * on when a probe read them. Each probe reads WINDOW bytes a little before where the
+   * granules put the target (interpolating: bitrates are fairly even, and the span shrinks
+   * fast) and looks at every page in it, so the probe that holds the target's page ends the
+   * search: one or two reads on long files, and decoding starts from those bytes.
+   */
+  private async locate(granule: number): Promise<{ offset: number; bytes?: Uint8Array }> {
+    const size = this.source.size ?? Number.MAX_SAFE_INTEGER;
+    // Invariants: the answer starts at or after lo.byte (a page with granule ≤ target, or
+    // the first audio page) and before hi.byte.
     let lo = { byte: this.dataStart, granule: 0 };
-    let hi = { byte: this.source.size ?? Number.MAX_SAFE_INTEGER, granule: this.lastGranuleSeen ?? Number.MAX_SAFE_INTEGER };
-    for (let i = 0; i < 60 && hi.byte - lo.byte > WINDOW; i++) {
-      // Interpolate on granules (bitrates are fairly even), falling back to halving when a
-      // guess lands badly; a few reads instead of a dozen on long files.
-      const fraction = hi.granule === Number.MAX_SAFE_INTEGER ? 0.5 : (granule - lo.granule) / Math.max(1, hi.granule - lo.granule);
-      const guess = lo.byte + Math.floor((hi.byte - lo.byte) * (i % 3 === 2 ? 0.5 : Math.min(0.97, Math.max(0.03, fraction)))) - WINDOW / 4;
-      const mid = Math.max(lo.byte + 1, Math.min(hi.byte - WINDOW / 2, guess));
-      const window = await this.source.read(mid, WINDOW);
-      const page = firstTimedPage(window, mid, this.serial);
-      if (!page || page.offset >= hi.byte) {
-        hi = { byte: mid, granule: hi.granule };
-      } else if (page.granule <= granule) {
-        lo = { byte: page.offset, granule: page.granule };
-      } else {
-        hi = { byte: mid, granule: page.granule };
+    let hi = { byte: size, granule: this.lastGranuleSeen ?? Number.MAX_SAFE_INTEGER };
+    for (let i = 0; i < 60 && hi.byte > lo.byte; i++) {
+      let at = lo.byte;
+      if (hi.byte - lo.byte > WINDOW) {
+        // Halve every fourth probe, in case interpolation creeps on an uneven bitrate.
+        const known = hi.granule !== Number.MAX_SAFE_INTEGER && i % 4 !== 3;
+        const fraction = known ? (granule - lo.granule) / Math.max(1, hi.granule - lo.granule) : 0.5;
+        const guess = lo.byte + Math.floor((hi.byte - lo.byte) * fraction) - WINDOW / 4;
+        at = Math.max(lo.byte, Math.min(hi.byte - WINDOW / 2, guess));
       }
+      const window = await this.source.read(at, WINDOW);
+      const { before, after } = scanPages(window, at, this.serial, granule);
+      if (before) lo = { byte: before.offset, granule: before.granule };
+      const atEof = at + window.length >= size;
+      if ((after && (before || at === lo.byte)) || (before && atEof)) {
+        return { offset: lo.byte, bytes: window.subarray(lo.byte - at) };
+      }
+      if (after) hi = { byte: after.offset, granule: after.granule };
+      else if (!before) hi = { byte: at, granule: hi.granule };
     }
-    const loByte = lo.byte;
-    // Walk the remaining span page by page.
-    const reader = new OggPageReader(this.source, loByte, this.serial);
-    let best = loByte;
+    // Pages too large for the window (or damage): walk from lo page by page.
+    const reader = new OggPageReader(this.source, lo.byte, this.serial);
+    let best = lo.byte;
     for (;;) {
       const page = await reader.next();
       if (!page || page.granule > granule) break;
       if (page.granule !== -1) best = page.offset;
       if (page.eos) break;
     }
-    return best;
+    return { offset: best };
   }
 
   dispose(): void {
@@ -320,10 +331,17 @@ export class OggDecoder implements Decoder {
   }
 }
 
-function firstTimedPage(b: Uint8Array, base: number, serial: number): OggPage | undefined {
+/** In a window of bytes at file offset `base`: the last page of ours with a granule ≤ `granule`
+ * before the first one with a greater granule (where the scan stops), as far as each is in it. */
+function scanPages(b: Uint8Array, base: number, serial: number, granule: number): { before?: OggPage; after?: OggPage } {
+  let before: OggPage | undefined;
   for (let from = 0; ; ) {
     const page = findPage(b, from, base, serial);
-    if (!page || page.granule !== -1) return page;
+    if (!page) return { before };
+    if (page.granule !== -1) {
+      if (page.granule > granule) return { before, after: page };
+      before = page;
+    }
     from = page.offset - base + page.size;
   }
 }

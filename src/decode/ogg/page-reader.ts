@@ -17,8 +17,11 @@ export class OggPageReader {
     private readonly source: ByteSource,
     start: number,
     private readonly serial: number | undefined,
+    /** Bytes already read from `start` on (never modified). */
+    head?: Uint8Array,
   ) {
     this.base = start;
+    if (head) this.buffer = head;
   }
 
   /** File offset of the next unread byte. */
