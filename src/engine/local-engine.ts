@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Emitter } from '../base/event';
 import { Disposable, disposableInterval, toDisposable } from '../base/lifecycle';
 import { openDecoder } from '../decode/index';
@@ -48,9 +49,16 @@ export interface LocalEngineOptions {
 }
 
 const VOLUME_RAMP_MS = 15;
-/** 12.5 reports a second while playing (≥ 10 required); once a second when paused. */
-const POSITION_INTERVAL_MS = 80;
-const IDLE_REPORT_EVERY = 12;
+/**
+ * At least 10 position reports a second while playing, once a second when the position does not
+ * move. While playing, the output task sends them after its writes: it is awake then anyway,
+ * and a timer of its own would wake the process 10 more times a second, which costs more CPU
+ * than decoding does. (A Node timer that is cleared or postponed still wakes the process when
+ * it was first due, so there is no cheap fallback timer either.) After a pause, while the
+ * device plays out what it holds, a short timer follows the position until it stops; the
+ * stats tick sends one a second otherwise.
+ */
+const POSITION_INTERVAL_MS = 100;
 const STATS_INTERVAL_MS = 1000;
 /** The pipe must stay empty this long while playing before we call it starvation. */
 const STARVED_AFTER_MS = 150;
@@ -91,8 +99,6 @@ function rateOf(session: Session): number {
 
 /** Rates tried, in order, when a device refuses a track's own rate. */
 const FALLBACK_RATES = [48_000, 44_100];
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Wait for `promise` or `ms`, whichever is first, leaving no timer behind. */
 async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -169,8 +175,14 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private readonly wake = new Signal();
   private outputRunning = false;
   private lastYield = 0;
-  private idleTicks = 0;
+  /** performance.eventLoopUtilization().idle when last seen: it moves only when the event loop waited. */
+  private lastLoopIdle = 0;
   private lastReportedMs: number | undefined;
+  private lastReportAt = 0;
+  /** When the output task last finished a write, to foresee the next one. */
+  private lastWriteAt = 0;
+  /** Follows the position after a pause until it stops moving. */
+  private positionTimer: NodeJS.Timeout | undefined;
   private readonly releaseAfterPauseMs: number;
   /** Every track is resampled to this rate (option, or the device refused native rates). */
   private forcedRate: number | undefined;
@@ -189,18 +201,13 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.openDecoder = options.openDecoder ?? defaultOpenDecoder(new SourceOpener(options.network, { log: (message) => options.log?.('debug', message) }));
     this.log = options.log ?? (() => undefined);
     this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
+    this._register(toDisposable(() => clearTimeout(this.positionTimer)));
     this._register(
       disposableInterval(() => {
-        // Paused or stopped, the position does not move: report it rarely (saves CPU and IPC).
-        const moving =
-          this._state === 'playing' || this._state === 'starved' || this.endAt !== undefined || this.currentPositionMs() !== this.lastReportedMs;
-        if (moving || ++this.idleTicks >= IDLE_REPORT_EVERY) {
-          this.idleTicks = 0;
-          this.reportPosition();
-        }
-      }, POSITION_INTERVAL_MS),
+        this._onStats.fire(this.stats());
+        if (performance.now() - this.lastReportAt >= POSITION_INTERVAL_MS) this.reportPosition();
+      }, STATS_INTERVAL_MS),
     );
-    this._register(disposableInterval(() => this._onStats.fire(this.stats()), STATS_INTERVAL_MS));
     this._register(toDisposable(() => void this.teardown()));
   }
 
@@ -597,7 +604,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       }
       this.tracker.append({ deviceStart, frames: pieceFrames, sessionId: piece.sessionId, trackFrame: piece.frame, silent: false });
       await sink.write(pcm);
-      await this.yieldNow();
+      await this.afterWrite();
       if (this.playRequestedAt !== undefined) {
         this.firstPcmLatencyMs = performance.now() - this.playRequestedAt;
         this.playRequestedAt = undefined;
@@ -623,16 +630,37 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this.tracker.append({ deviceStart: sink.writtenFrames, frames: sink.writeFrames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
     }
     await sink.write(silenceS16(sink.writeFrames, sink.format.channels));
-    await this.yieldNow();
+    await this.afterWrite();
+  }
+
+  /** After each write: the position report when one is due, and a turn of the event loop. */
+  private async afterWrite(): Promise<void> {
+    const now = performance.now();
+    this.reportIfDue(now);
+    await this.yieldNow(now);
+  }
+
+  /** Report now if waiting for the next write (as far off as the last one) would leave more than the interval between two reports. */
+  private reportIfDue(now: number): void {
+    const cadence = now - this.lastWriteAt;
+    this.lastWriteAt = now;
+    if (!this.positionMoves) return; // paused: followPosition() and the stats tick
+    if (now - this.lastReportAt + Math.min(cadence, POSITION_INTERVAL_MS) > POSITION_INTERVAL_MS) this.reportPosition();
   }
 
   /**
    * Sinks that accept writes at once (a file, a fast pipe) would let this loop run without
    * ever returning to the event loop: commands and position reports would wait. Yield to it
-   * every few milliseconds.
+   * every few milliseconds, unless the loop has just waited in it (a device write that waited
+   * for room): an extra turn then only costs CPU.
    */
-  private async yieldNow(): Promise<void> {
-    const now = performance.now();
+  private async yieldNow(now: number): Promise<void> {
+    const loopIdle = performance.eventLoopUtilization().idle;
+    if (loopIdle !== this.lastLoopIdle) {
+      this.lastLoopIdle = loopIdle;
+      this.lastYield = now;
+      return;
+    }
     if (now - this.lastYield < 8) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.lastYield = performance.now();
@@ -652,6 +680,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       await this.writeSilence(sink);
     } else {
       await raceTimeout(Promise.race([this.pipe.waitForData(), this.wake.wait()]), sink.needsContinuousFeed ? 5 : STARVED_AFTER_MS);
+      this.reportIfDue(performance.now());
     }
   }
 
@@ -661,9 +690,17 @@ export class LocalEngine extends Disposable implements AudioEngine {
   }
 
   private async waitUntilConsumed(sink: AudioSink, device: number, stillWanted: () => boolean = () => true): Promise<void> {
-    while (!this.isDisposed && this.sink === sink && stillWanted() && sink.consumedFrames() < device) {
-      if (sink.needsContinuousFeed) await this.writeSilence(sink);
-      else await sleep(10);
+    for (;;) {
+      if (this.isDisposed || this.sink !== sink || !stillWanted()) return;
+      const left = device - sink.consumedFrames();
+      if (left <= 0) return;
+      if (sink.needsContinuousFeed) {
+        await this.writeSilence(sink);
+      } else {
+        // Until the device should have got there (a command wakes it sooner).
+        await raceTimeout(this.wake.wait(), Math.min(100, Math.max(5, (left * 1000) / sink.format.sampleRate)));
+        this.reportIfDue(performance.now());
+      }
     }
   }
 
@@ -721,7 +758,22 @@ export class LocalEngine extends Disposable implements AudioEngine {
     return position ? (position.trackFrame * 1000) / rateOf(position.session) : undefined;
   }
 
+  private get positionMoves(): boolean {
+    return this._state === 'playing' || this._state === 'starved' || this.endAt !== undefined;
+  }
+
+  /** Report again in a moment, unless a report is already due by then (never postponed: see above). */
+  private followPosition(): void {
+    if (this.positionTimer || this.isDisposed) return;
+    this.positionTimer = setTimeout(() => {
+      this.positionTimer = undefined;
+      this.reportPosition();
+    }, POSITION_INTERVAL_MS);
+  }
+
   private reportPosition(): void {
+    const previousMs = this.lastReportedMs;
+    this.lastReportAt = performance.now();
     if (this._state === 'idle' || this._state === 'loading') return;
     const position = this.heardPosition();
     if (!position) return;
@@ -735,6 +787,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
       if (session.gapless) this._onTrackStarted.fire(session.loaded);
     }
     this.lastReportedMs = (position.trackFrame * 1000) / rateOf(session);
+    // Still moving while paused (the device plays out its queue): look again soon.
+    if (!this.positionMoves && this.lastReportedMs !== previousMs) this.followPosition();
     this._onPosition.fire({
       trackId: session.loaded.track.id,
       positionMs: this.lastReportedMs,
@@ -750,6 +804,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     // An output task waiting while paused must look again.
     this.wake.notify();
     if (state !== 'idle') this.ensureOutputTask();
+    if (state === 'paused') this.followPosition();
   }
 
   private async teardown(): Promise<void> {
