@@ -6,7 +6,7 @@ import { ResamplingDecoder } from '../decode/resample';
 import type { Decoder } from '../decode/types';
 import { SourceOpener, type NetworkSettings, type SourceHooks } from '../net/opener';
 import type { AudioEngine, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
-import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert';
+import { GainRamp, ProductGain, SilenceS16, interleaveS16, type PcmScratch } from './pcm-convert';
 import { PcmPipe } from './pcm-pipe';
 import { PositionTracker } from './position-tracker';
 import type { DeviceInfo, EngineStats } from './protocol';
@@ -173,6 +173,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private firstPcmLatencyMs: number | undefined;
   private lastHeardSessionId: number | undefined;
   private readonly wake = new Signal();
+  /** The output task's conversion buffer, reused for every write (AudioSink.write copies what it keeps). */
+  private readonly scratch: PcmScratch = { buffer: Buffer.alloc(0) };
+  private readonly silence = new SilenceS16();
   private outputRunning = false;
   private lastYield = 0;
   /** performance.eventLoopUtilization().idle when last seen: it moves only when the event loop waited. */
@@ -592,7 +595,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       const piece = this.pipe.take(frames);
       if (!piece || piece.type !== 'pcm') continue;
       const pieceFrames = piece.channels[0]?.length ?? 0;
-      const pcm = interleaveS16(piece.channels, sink.format.channels, this.gain);
+      const pcm = interleaveS16(piece.channels, sink.format.channels, this.gain, this.scratch);
       if (this.fadeOutPending && this.fade.isSteady) this.fadeOutPending = false;
       const deviceStart = sink.writtenFrames;
       if (this.override && this.override.untilDevice === Number.POSITIVE_INFINITY) {
@@ -629,7 +632,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       const trackFrame = last && !last.silent ? last.trackFrame + last.frames : (last?.trackFrame ?? 0);
       this.tracker.append({ deviceStart: sink.writtenFrames, frames: sink.writeFrames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
     }
-    await sink.write(silenceS16(sink.writeFrames, sink.format.channels));
+    await sink.write(this.silence.get(sink.writeFrames, sink.format.channels));
     await this.afterWrite();
   }
 
