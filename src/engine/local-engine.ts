@@ -625,14 +625,21 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.log('debug', `device released after ${this.releaseAfterPauseMs} ms of pause`);
   }
 
+  /**
+   * Silence for a device that must be fed (paused, starved, draining) goes in half-size writes:
+   * audio that follows waits behind the write in progress and the one queued, so play after a
+   * pause reaches the device as soon as it did with 23 ms writes. A paused device is released
+   * after `releaseDeviceAfterPauseMs`, so the extra wake-ups do not last.
+   */
   private async writeSilence(sink: AudioSink): Promise<void> {
+    const frames = Math.max(256, Math.round(sink.writeFrames / 2));
     const last = this.tracker.last;
     const heard = this.heard;
     if (heard) {
       const trackFrame = last && !last.silent ? last.trackFrame + last.frames : (last?.trackFrame ?? 0);
-      this.tracker.append({ deviceStart: sink.writtenFrames, frames: sink.writeFrames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
+      this.tracker.append({ deviceStart: sink.writtenFrames, frames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
     }
-    await sink.write(this.silence.get(sink.writeFrames, sink.format.channels));
+    await sink.write(this.silence.get(frames, sink.format.channels));
     await this.afterWrite();
   }
 
