@@ -1,9 +1,16 @@
 /**
  * Audio engine benchmarks (issue 4). `npx tsx bench/engine.bench.ts`
  *
- *  - CPU of the engine process while playing a 44.1 kHz stereo MP3 and FLAC in real time
- *    (null sink), side by side with mpv playing the same file at the same time to its own
- *    real-time null output (`--ao=null`, which is clocked like a device). Target ≤ 1.0× mpv.
+ *  - CPU of the engine process while playing a 44.1 kHz stereo MP3 and FLAC in real time,
+ *    side by side with mpv (`--no-config --no-video --audio-display=no`) playing the same file
+ *    at the same time to the same kind of device: (a) each one's real-time null output (engine
+ *    null sink, mpv `--ao=null`, both clocked like a device); (b) when PulseAudio is installed,
+ *    ALSA's default device routed to a private PulseAudio null sink for both (engine naudiodon,
+ *    mpv `--ao=alsa`, the same PULSE_LATENCY_MSEC). CPU is user + system time of the whole
+ *    process, every thread, from /proc; the sound server's is nobody's. Steady playback is
+ *    measured (from 3 s after the load, past process start-up, wasm compilation and the pipe's
+ *    first fill) for 20 s; rounds alternate the files, medians are reported. Target ≤ 1.0× mpv.
+ *    Including start-up (all CPU from process start to the end of the window) is a note.
  *  - Time from play to the first PCM handed to the sink (engine side), for a loaded local
  *    file, with the null sink and with naudiodon into the ALSA file device. Target ≤ 20 ms.
  *  - Engine RSS while playing (and seeking through) a 3-minute and a 2-hour FLAC.
@@ -12,10 +19,13 @@
  * The engine is the bundled artifact (as dist/engine.js is built), in its own process.
  * Media are generated once with ffmpeg into bench/.cache/ (the 2-hour FLAC takes ~20 s).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { EngineClient } from '../src/engine/client';
+import { SOUND_SERVER_LATENCY } from '../src/engine/sound-server';
+import { startPulseCapture } from '../test/harness/pulse';
 import { createAlsaCapture } from '../test/support/alsa-capture';
 import { buildEngineBundle } from '../test/support/engine-bundle';
 import { median, progress, reportFigure, round } from './lib/bench-report';
@@ -24,6 +34,8 @@ const cache = path.resolve(__dirname, '.cache');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 const PLAY_SECONDS = 20;
+const SETTLE_MS = 3000;
+const CPU_ROUNDS = 3;
 
 function generate(name: string, seconds: number, codec: 'mp3' | 'flac', twoTones = false): string {
   const file = path.join(cache, name);
@@ -62,39 +74,81 @@ function newClient(enginePath: string, extra: { sink: string; env?: NodeJS.Proce
   return new EngineClient({ enginePath, sink: extra.sink, ...(extra.env ? { env: extra.env } : {}), log: (_level, message) => log?.(message) });
 }
 
-async function cpuVersusMpv(enginePath: string, file: string, label: string): Promise<void> {
-  progress(`CPU: ${label}, engine and mpv side by side for ${PLAY_SECONDS} s`);
-  const client = newClient(enginePath, { sink: 'null' });
-  const mpv = spawn('mpv', ['--no-config', '--really-quiet', '--no-terminal', '--no-video', '--ao=null', file], { stdio: 'ignore' });
+/** One way to reach a device, the same for the engine and for mpv. */
+interface Output {
+  readonly label: string;
+  readonly engineSink: string;
+  readonly mpvAo: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+interface CpuSample {
+  readonly engine: number;
+  readonly mpv: number;
+  readonly engineTotal: number;
+  readonly mpvTotal: number;
+}
+
+/** Engine and mpv started together on the same file and device; CPU seconds over the same window. */
+async function cpuSideBySide(enginePath: string, file: string, output: Output): Promise<CpuSample> {
+  const client = newClient(enginePath, { sink: output.engineSink, env: output.env });
+  const mpv = spawn('mpv', ['--no-config', '--really-quiet', '--no-terminal', '--no-video', '--audio-display=no', `--ao=${output.mpvAo}`, file], {
+    stdio: 'ignore',
+    env: { ...process.env, ...SOUND_SERVER_LATENCY, ...output.env },
+  });
   try {
     await client.start();
-    await client.load({ id: label, uri: file }, { autoplay: true });
+    await client.load({ id: 'cpu', uri: file }, { autoplay: true });
     const enginePid = client.pid!;
-    // Skip start-up (process and wasm compilation on both sides); measure steady playback.
-    await sleep(1500);
+    await sleep(SETTLE_MS);
+    if (mpv.exitCode !== null) throw new Error(`mpv exited (${mpv.exitCode}) before the measurement`);
     const e0 = cpuSeconds(enginePid);
     const m0 = cpuSeconds(mpv.pid!);
     await sleep(PLAY_SECONDS * 1000);
-    const engineCpu = cpuSeconds(enginePid) - e0;
-    const mpvCpu = cpuSeconds(mpv.pid!) - m0;
-    const enginePct = (engineCpu / PLAY_SECONDS) * 100;
-    const mpvPct = (mpvCpu / PLAY_SECONDS) * 100;
-    progress(`  engine ${enginePct.toFixed(2)} % of a core, mpv ${mpvPct.toFixed(2)} %`);
-    const ratio = mpvCpu > 0 ? engineCpu / mpvCpu : Number.POSITIVE_INFINITY;
+    const engineTotal = cpuSeconds(enginePid);
+    const mpvTotal = cpuSeconds(mpv.pid!);
+    return { engine: engineTotal - e0, mpv: mpvTotal - m0, engineTotal, mpvTotal };
+  } finally {
+    mpv.kill('SIGTERM');
+    client.dispose();
+    await sleep(300);
+  }
+}
+
+async function cpuVersusMpv(enginePath: string, files: readonly { file: string; label: string }[], output: Output): Promise<void> {
+  const samples = new Map<string, CpuSample[]>(files.map((f) => [f.label, []]));
+  for (let round = 0; round < CPU_ROUNDS; round++) {
+    for (const { file, label } of round % 2 ? [...files].reverse() : files) {
+      const sample = await cpuSideBySide(enginePath, file, output);
+      samples.get(label)!.push(sample);
+      progress(`  ${output.label}, ${label}, round ${round + 1}: engine ${pct(sample.engine)} %, mpv ${pct(sample.mpv)} % of a core (${round2(sample.engine / sample.mpv)}×)`);
+    }
+  }
+  for (const { label } of files) {
+    const runs = samples.get(label)!;
+    const ratio = median(runs.map((r) => r.engine / r.mpv));
+    const withStartUp = median(runs.map((r) => r.engineTotal / r.mpvTotal));
     reportFigure({
       group: 'engine',
-      name: `cpu playing ${label} vs mpv`,
-      value: round(enginePct),
+      name: `cpu playing ${label} vs mpv, ${output.label}`,
+      value: round(Number(pct(median(runs.map((r) => r.engine))))),
       unit: '% core',
       target: '≤ 1.0× mpv',
       ratio: round(ratio),
       ok: ratio <= 1.0,
-      note: `mpv --ao=null ${round(mpvPct)} % core; engine null sink; same file, same ${PLAY_SECONDS} s`,
+      note:
+        `median of ${runs.length} side-by-side runs (per-run ratios ${runs.map((r) => round2(r.engine / r.mpv)).join(', ')}); ` +
+        `mpv ${pct(median(runs.map((r) => r.mpv)))} % core; steady playback, ${PLAY_SECONDS} s from ${SETTLE_MS / 1000} s after the load; ` +
+        `including start-up (all CPU from process start) ${round2(withStartUp)}× mpv`,
     });
-  } finally {
-    mpv.kill('SIGTERM');
-    client.dispose();
   }
+}
+
+const pct = (cpuSeconds: number) => ((cpuSeconds / PLAY_SECONDS) * 100).toFixed(2);
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
 async function firstPcm(enginePath: string, file: string, sink: string, env?: NodeJS.ProcessEnv): Promise<void> {
@@ -163,7 +217,7 @@ async function seekLatency(enginePath: string, file: string, label: string, sink
     name: `seek to first PCM written (${label}, ${sink === 'null' ? 'null sink' : 'naudiodon'})`,
     value: round(value),
     unit: 'ms',
-    note: 'median of 7 seeks while playing (flush, decoder seek, first write); heard after the device queue (~95 ms naudiodon, ~100 ms null)',
+    note: 'median of 7 seeks while playing (flush, decoder seek, first write); heard after the device queue (~92 ms naudiodon, 50-150 ms null)',
   });
 }
 
@@ -203,8 +257,24 @@ async function main(): Promise<void> {
   // Find naudiodon from the temporary bundle folder.
   process.env.PLAYHEAD_NATIVE_DIR = bundle.env.PLAYHEAD_NATIVE_DIR;
   try {
-    await cpuVersusMpv(bundle.enginePath, mp3, 'MP3 44.1 kHz stereo 192k');
-    await cpuVersusMpv(bundle.enginePath, flac, 'FLAC 44.1 kHz stereo');
+    const cpuFiles = [
+      { file: mp3, label: 'MP3 44.1 kHz stereo 192k' },
+      { file: flac, label: 'FLAC 44.1 kHz stereo' },
+    ];
+    progress(`CPU: engine and mpv side by side, ${CPU_ROUNDS} rounds of ${PLAY_SECONDS} s per file and output`);
+    await cpuVersusMpv(bundle.enginePath, cpuFiles, { label: 'null outputs', engineSink: 'null', mpvAo: 'null', env: {} });
+    if (['pulseaudio', 'pactl', 'parec'].every(hasCommand)) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-bench-pulse-'));
+      const pulse = await startPulseCapture(dir);
+      try {
+        await cpuVersusMpv(bundle.enginePath, cpuFiles, { label: 'ALSA → PulseAudio null sink', engineSink: 'naudiodon', mpvAo: 'alsa', env: pulse.env });
+      } finally {
+        await pulse.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    } else {
+      progress('no PulseAudio (apt pulseaudio pulseaudio-utils libasound2-plugins): the device comparison is skipped');
+    }
 
     await firstPcm(bundle.enginePath, flac, 'null');
     const capture = createAlsaCapture('playhead-bench-alsa-');

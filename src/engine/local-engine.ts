@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Emitter } from '../base/event';
 import { Disposable, IDisposable, toDisposable } from '../base/lifecycle';
 import { openDecoder } from '../decode/index';
@@ -7,7 +8,7 @@ import { resources } from '../diagnostics/resource-tracker';
 import { trackDisposable, trackedInterval } from '../diagnostics/tracked';
 import { SourceOpener, type NetworkSettings, type SourceHooks } from '../net/opener';
 import type { AudioEngine, BufferingProgress, EngineError, EngineState, LoadedTrack, PositionReport, TrackRef } from './api';
-import { GainRamp, ProductGain, interleaveS16, silenceS16 } from './pcm-convert';
+import { GainRamp, ProductGain, SilenceS16, interleaveS16, type PcmScratch } from './pcm-convert';
 import { PcmPipe } from './pcm-pipe';
 import { PositionTracker } from './position-tracker';
 import type { DeviceInfo, EngineStats } from './protocol';
@@ -51,9 +52,16 @@ export interface LocalEngineOptions {
 }
 
 const VOLUME_RAMP_MS = 15;
-/** 12.5 reports a second while playing (≥ 10 required); once a second when paused. */
-const POSITION_INTERVAL_MS = 80;
-const IDLE_REPORT_EVERY = 12;
+/**
+ * At least 10 position reports a second while playing, once a second when the position does not
+ * move. While playing, the output task sends them after its writes: it is awake then anyway,
+ * and a timer of its own would wake the process 10 more times a second, which costs more CPU
+ * than decoding does. (A Node timer that is cleared or postponed still wakes the process when
+ * it was first due, so there is no cheap fallback timer either.) After a pause, while the
+ * device plays out what it holds, a short timer follows the position until it stops; the
+ * stats tick sends one a second otherwise.
+ */
+const POSITION_INTERVAL_MS = 100;
 const STATS_INTERVAL_MS = 1000;
 /** The pipe must stay empty this long while playing before we call it starvation. */
 const STARVED_AFTER_MS = 150;
@@ -111,8 +119,6 @@ function rateOf(session: Session): number {
 
 /** Rates tried, in order, when a device refuses a track's own rate. */
 const FALLBACK_RATES = [48_000, 44_100];
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Wait for `promise` or `ms`, whichever is first, leaving no timer behind. */
 async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -199,10 +205,19 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private readonly timings = new TimingsOutbox(TIMING_SPANS_PER_TICK);
   private readonly decodeSpans = new SpanBatcher('decode', this.timings, TIMING_GAP_MS);
   private readonly outputSpans = new SpanBatcher('output', this.timings, TIMING_GAP_MS);
+  /** The output task's conversion buffer, reused for every write (AudioSink.write copies what it keeps). */
+  private readonly scratch: PcmScratch = { buffer: Buffer.alloc(0) };
+  private readonly silence = new SilenceS16();
   private outputRunning = false;
   private lastYield = 0;
-  private idleTicks = 0;
+  /** performance.eventLoopUtilization().idle when last seen: it moves only when the event loop waited. */
+  private lastLoopIdle = 0;
   private lastReportedMs: number | undefined;
+  private lastReportAt = 0;
+  /** When the output task last finished a write, to foresee the next one. */
+  private lastWriteAt = 0;
+  /** Follows the position after a pause until it stops moving. */
+  private positionTimer: NodeJS.Timeout | undefined;
   private readonly releaseAfterPauseMs: number;
   /** Every track is resampled to this rate (option, or the device refused native rates). */
   private forcedRate: number | undefined;
@@ -221,18 +236,14 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.openDecoder = options.openDecoder ?? defaultOpenDecoder(new SourceOpener(options.network, { log: (message) => options.log?.('debug', message) }));
     this.log = options.log ?? (() => undefined);
     this.pipe = new PcmPipe(Math.round(48_000 * (options.pipeSeconds ?? 1.5)));
+    this._register(toDisposable(() => clearTimeout(this.positionTimer)));
     this._register(
       trackedInterval(() => {
-        // Paused or stopped, the position does not move: report it rarely (saves CPU and IPC).
-        const moving =
-          this._state === 'playing' || this._state === 'starved' || this.endAt !== undefined || this.currentPositionMs() !== this.lastReportedMs;
-        if (moving || ++this.idleTicks >= IDLE_REPORT_EVERY) {
-          this.idleTicks = 0;
-          this.reportPosition();
-        }
-      }, POSITION_INTERVAL_MS, OWNER),
+        this.tick();
+        // Position reports ride on the output task's writes; this covers a task that waits.
+        if (performance.now() - this.lastReportAt >= POSITION_INTERVAL_MS) this.reportPosition();
+      }, STATS_INTERVAL_MS, OWNER),
     );
-    this._register(trackedInterval(() => this.tick(), STATS_INTERVAL_MS, OWNER));
     this._register(toDisposable(() => void this.teardown()));
   }
 
@@ -648,7 +659,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       const piece = this.pipe.take(frames);
       if (!piece || piece.type !== 'pcm') continue;
       const pieceFrames = piece.channels[0]?.length ?? 0;
-      const pcm = interleaveS16(piece.channels, sink.format.channels, this.gain);
+      const pcm = interleaveS16(piece.channels, sink.format.channels, this.gain, this.scratch);
       if (this.fadeOutPending && this.fade.isSteady) this.fadeOutPending = false;
       const deviceStart = sink.writtenFrames;
       if (this.override && this.override.untilDevice === Number.POSITIVE_INFINITY) {
@@ -662,7 +673,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       const writeStart = performance.now();
       await sink.write(pcm);
       this.outputSpans.add(writeStart, performance.now(), pieceFrames, sink.format.sampleRate);
-      await this.yieldNow();
+      await this.afterWrite();
       if (this.playRequestedAt !== undefined) {
         this.firstPcmLatencyMs = performance.now() - this.playRequestedAt;
         this.playRequestedAt = undefined;
@@ -680,24 +691,52 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.log('debug', `device released after ${this.releaseAfterPauseMs} ms of pause`);
   }
 
+  /**
+   * Silence for a device that must be fed (paused, starved, draining) goes in half-size writes:
+   * audio that follows waits behind the write in progress and the one queued, so play after a
+   * pause reaches the device as soon as it did with 23 ms writes. A paused device is released
+   * after `releaseDeviceAfterPauseMs`, so the extra wake-ups do not last.
+   */
   private async writeSilence(sink: AudioSink): Promise<void> {
+    const frames = Math.max(256, Math.round(sink.writeFrames / 2));
     const last = this.tracker.last;
     const heard = this.heard;
     if (heard) {
       const trackFrame = last && !last.silent ? last.trackFrame + last.frames : (last?.trackFrame ?? 0);
-      this.tracker.append({ deviceStart: sink.writtenFrames, frames: sink.writeFrames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
+      this.tracker.append({ deviceStart: sink.writtenFrames, frames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
     }
-    await sink.write(silenceS16(sink.writeFrames, sink.format.channels));
-    await this.yieldNow();
+    await sink.write(this.silence.get(frames, sink.format.channels));
+    await this.afterWrite();
+  }
+
+  /** After each write: the position report when one is due, and a turn of the event loop. */
+  private async afterWrite(): Promise<void> {
+    const now = performance.now();
+    this.reportIfDue(now);
+    await this.yieldNow(now);
+  }
+
+  /** Report now if waiting for the next write (as far off as the last one) would leave more than the interval between two reports. */
+  private reportIfDue(now: number): void {
+    const cadence = now - this.lastWriteAt;
+    this.lastWriteAt = now;
+    if (!this.positionMoves) return; // paused: followPosition() and the stats tick
+    if (now - this.lastReportAt + Math.min(cadence, POSITION_INTERVAL_MS) > POSITION_INTERVAL_MS) this.reportPosition();
   }
 
   /**
    * Sinks that accept writes at once (a file, a fast pipe) would let this loop run without
    * ever returning to the event loop: commands and position reports would wait. Yield to it
-   * every few milliseconds.
+   * every few milliseconds, unless the loop has just waited in it (a device write that waited
+   * for room): an extra turn then only costs CPU.
    */
-  private async yieldNow(): Promise<void> {
-    const now = performance.now();
+  private async yieldNow(now: number): Promise<void> {
+    const loopIdle = performance.eventLoopUtilization().idle;
+    if (loopIdle !== this.lastLoopIdle) {
+      this.lastLoopIdle = loopIdle;
+      this.lastYield = now;
+      return;
+    }
     if (now - this.lastYield < 8) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.lastYield = performance.now();
@@ -741,6 +780,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       await this.writeSilence(sink);
     } else {
       await raceTimeout(Promise.race([this.pipe.waitForPush(), this.wake.wait()]), sink.needsContinuousFeed ? 5 : STARVED_AFTER_MS);
+      this.reportIfDue(performance.now());
     }
   }
 
@@ -750,9 +790,17 @@ export class LocalEngine extends Disposable implements AudioEngine {
   }
 
   private async waitUntilConsumed(sink: AudioSink, device: number, stillWanted: () => boolean = () => true): Promise<void> {
-    while (!this.isDisposed && this.sink === sink && stillWanted() && sink.consumedFrames() < device) {
-      if (sink.needsContinuousFeed) await this.writeSilence(sink);
-      else await sleep(10);
+    for (;;) {
+      if (this.isDisposed || this.sink !== sink || !stillWanted()) return;
+      const left = device - sink.consumedFrames();
+      if (left <= 0) return;
+      if (sink.needsContinuousFeed) {
+        await this.writeSilence(sink);
+      } else {
+        // Until the device should have got there (a command wakes it sooner).
+        await raceTimeout(this.wake.wait(), Math.min(100, Math.max(5, (left * 1000) / sink.format.sampleRate)));
+        this.reportIfDue(performance.now());
+      }
     }
   }
 
@@ -810,7 +858,22 @@ export class LocalEngine extends Disposable implements AudioEngine {
     return position ? (position.trackFrame * 1000) / rateOf(position.session) : undefined;
   }
 
+  private get positionMoves(): boolean {
+    return this._state === 'playing' || this._state === 'starved' || this.endAt !== undefined;
+  }
+
+  /** Report again in a moment, unless a report is already due by then (never postponed: see above). */
+  private followPosition(): void {
+    if (this.positionTimer || this.isDisposed) return;
+    this.positionTimer = setTimeout(() => {
+      this.positionTimer = undefined;
+      this.reportPosition();
+    }, POSITION_INTERVAL_MS);
+  }
+
   private reportPosition(): void {
+    const previousMs = this.lastReportedMs;
+    this.lastReportAt = performance.now();
     if (this._state === 'idle' || this._state === 'loading') return;
     const position = this.heardPosition();
     if (!position) return;
@@ -824,6 +887,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
       if (session.gapless) this._onTrackStarted.fire(session.loaded);
     }
     this.lastReportedMs = (position.trackFrame * 1000) / rateOf(session);
+    // Still moving while paused (the device plays out its queue): look again soon.
+    if (!this.positionMoves && this.lastReportedMs !== previousMs) this.followPosition();
     this._onPosition.fire({
       trackId: session.loaded.track.id,
       positionMs: this.lastReportedMs,
@@ -839,6 +904,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     // An output task waiting while paused must look again.
     this.wake.notify();
     if (state !== 'idle') this.ensureOutputTask();
+    if (state === 'paused') this.followPosition();
   }
 
   private async teardown(): Promise<void> {

@@ -136,7 +136,8 @@ export class CommandSink implements AudioSink {
     const stdin = this.child.stdin;
     if (!stdin || this.closed) return;
     this.written += framesOf(pcm.length, this.format.channels);
-    if (!stdin.write(pcm)) {
+    // The stream queues the buffer until the pipe takes it; the caller reuses `pcm` after us.
+    if (!stdin.write(Buffer.from(pcm))) {
       await new Promise<void>((resolve) => {
         const done = () => {
           stdin.off('drain', done);

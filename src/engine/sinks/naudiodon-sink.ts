@@ -26,12 +26,17 @@ import { NaudiodonBinding, NaudiodonDevice, NaudiodonStream } from './native-bin
  * sink's written or consumed frames, so positions stay those of the engine's writes.
  */
 
-/** Frames per write(): 1024 at 44.1 kHz ≈ 23 ms. With MAX_QUEUE 3, ~93 ms sits ahead of the
- * playhead: small enough that pause and seek are heard quickly, large enough to ride out a
- * garbage-collection pause in this process. */
-const WRITE_MS = 23;
-const MAX_QUEUE = 3;
-const FRAMES_PER_BUFFER = 512;
+/** Frames per write(): 2028 at 44.1 kHz ≈ 46 ms. With MAX_QUEUE 1, ~92 ms sits ahead of the
+ * playhead (the chunk playing and the one queued): small enough that pause and seek are heard
+ * quickly, large enough to ride out a garbage-collection pause in this process. The same
+ * ~92 ms as 4 × 23 ms writes, with half the writes: each one wakes a libuv thread and this
+ * process's event loop, which costs more CPU than converting the samples. */
+const WRITE_MS = 46;
+const MAX_QUEUE = 1;
+/** PortAudio's callback period, ≈ 23 ms: its thread (and a sound server's client thread behind
+ * ALSA) wakes once per period; 512 frames woke them twice as often for no gain in latency that
+ * the queue above does not already cost. */
+const FRAMES_PER_BUFFER = 1024;
 /** More than a device buffers at start: accepted this far beyond real time, it is not clocked. */
 const PREFILL_LIMIT_MS = 3000;
 /** At most this much priming silence (a device that never waits, e.g. a file, gets this much). */

@@ -18,14 +18,21 @@ export class NullSink implements AudioSink {
   private pendingTimer: NodeJS.Timeout | undefined;
   private pendingResolve: (() => void) | undefined;
 
+  /** A write resolves once this much is ahead of the virtual playhead at most: room for the next one. */
+  private readonly resolveAheadFrames: number;
+
   constructor(
     readonly format: PcmFormat,
-    /** How far ahead of the virtual playhead writes may run. */
-    private readonly bufferFrames = Math.round(format.sampleRate * 0.1),
+    /** How far ahead of the virtual playhead writes may run (the device's buffer). */
+    bufferFrames = Math.round(format.sampleRate * 0.15),
   ) {
-    // Nothing to keep fed, so few large writes: ~46 ms each at 44.1 kHz (CPU, not latency).
-    this.writeFrames = Math.max(256, Math.round(format.sampleRate / 20));
+    // Nothing to keep fed, so few large writes: 100 ms each (every wake-up costs CPU). Between
+    // 50 and 150 ms are ahead of the playhead, so pause and seek are heard as soon as before
+    // (100-150 ms with 50 ms writes), and the CPU wakes half as often.
+    this.writeFrames = Math.max(256, Math.min(Math.round(format.sampleRate / 10), Math.floor(bufferFrames / 1.5)));
+    this.resolveAheadFrames = bufferFrames - this.writeFrames;
   }
+
 
   get writtenFrames(): number {
     return this.written;
@@ -45,15 +52,17 @@ export class NullSink implements AudioSink {
   async write(pcm: Buffer): Promise<void> {
     if (this.closed) return;
     const consumed = this.consumedFrames();
+    this.written += framesOf(pcm.length, this.format.channels);
     if (!this.running) {
+      // A device that ran dry has room for a whole write: it takes it without waiting.
       this.running = true;
       this.anchorTime = performance.now();
       this.anchorFrame = consumed;
+      return;
     }
-    this.written += framesOf(pcm.length, this.format.channels);
     const ahead = this.written - this.consumedFrames();
-    if (ahead <= this.bufferFrames) return;
-    const waitMs = ((ahead - this.bufferFrames) * 1000) / this.format.sampleRate;
+    if (ahead <= this.resolveAheadFrames) return;
+    const waitMs = ((ahead - this.resolveAheadFrames) * 1000) / this.format.sampleRate;
     await new Promise<void>((resolve) => {
       this.pendingResolve = resolve;
       this.pendingTimer = setTimeout(() => {

@@ -21,7 +21,11 @@ export interface AudioSink {
   readonly needsContinuousFeed: boolean;
   /** Preferred frames per write(); the engine writes pieces of about this size. */
   readonly writeFrames: number;
-  /** Resolves when the sink accepted `pcm` (it may wait while the device queue is full). */
+  /**
+   * Resolves when the sink accepted `pcm` (it may wait while the device queue is full). The
+   * caller reuses `pcm` for the next write once this resolves: a sink that keeps the bytes
+   * longer (a stream's queue) must copy them. A sink never writes into `pcm`.
+   */
   write(pcm: Buffer): Promise<void>;
   /** Frames written so far that the listener has heard (written - still queued - latency). */
   consumedFrames(): number;
