@@ -243,7 +243,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   /** Paused and idle, so every measurement sees the same set of timers and tasks. */
   const settle = async () => {
     if (player.state === 'playing' || player.state === 'buffering') await player.pause();
-    await sleep(300);
+    // After a pause the engine follows the draining output with one-shot report timers for a
+    // moment (longer on a loaded machine): wait until the set of timers and handles holds still.
+    let before = JSON.stringify(counts(player).handles);
+    for (let i = 0; i < 15; i++) {
+      await sleep(200);
+      const now = JSON.stringify(counts(player).handles);
+      if (now === before) break;
+      before = now;
+    }
     // Pending saves (a position report marks the position dirty) are timers too: write them
     // now, and measure before the event loop turns again.
     await player.flush();
