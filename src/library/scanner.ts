@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { extensionOf, isAudioFile } from './audio-extensions';
 import { Fifo } from './fifo';
 import { withPathFallbacks } from './filename-tags';
-import { compileGlobs, type PathMatcher } from './glob';
+import { compileGlobs, matchesNothing, type PathMatcher } from './glob';
 import { compareFolders, naturalCompare, sortTracks } from './order';
 import { ReadPacer } from './read-pacer';
 import { nodeScanFileSystem, type ScanDirent, type ScanFileSystem, type ScanStats } from './scan-fs';
@@ -229,7 +229,8 @@ class FolderScan {
   private readonly fs: ScanFileSystem;
   private readonly readTags: TagReader;
   private readonly concurrency: number;
-  private readonly isIgnored: PathMatcher;
+  /** Undefined without ignore globs. */
+  private readonly isIgnored: PathMatcher | undefined;
   private readonly highWaterMark: number;
   /** Synchronous tag reads while they are fast, with turns of the event loop in between. */
   private readonly pacer: ReadPacer;
@@ -272,7 +273,8 @@ class FolderScan {
     this.highWaterMark = Math.max(1, options.highWaterMark ?? 64);
     this.pacer = options.readPacer ?? new ReadPacer();
     const caseInsensitive = options.ignoreCaseInsensitive ?? (process.platform === 'win32' || process.platform === 'darwin');
-    this.isIgnored = compileGlobs(options.ignore ?? [], { caseInsensitive });
+    const isIgnored = compileGlobs(options.ignore ?? [], { caseInsensitive });
+    this.isIgnored = isIgnored === matchesNothing ? undefined : isIgnored;
     this.seenFiles = options.cache && options.pruneCache !== false ? new Set() : undefined;
   }
 
@@ -433,7 +435,8 @@ class FolderScan {
       const batch = paths.length <= STAT_BATCH ? paths : paths.slice(i, i + STAT_BATCH);
       const results = await this.statBatch(batch);
       if (this.failure) return;
-      batch.forEach((filePath, j) => {
+      for (let j = 0; j < batch.length; j++) {
+        const filePath = batch[j]!;
         const stats = results[j]!;
         if ('error' in stats) {
           this.fileDone(folder, filePath, { path: filePath, kind: 'unreadable-file', reason: describeError(stats.error) }, false);
@@ -448,7 +451,7 @@ class FolderScan {
             this.fileJobs.push({ kind: 'file', folder, path: filePath, stats });
           }
         }
-      });
+      }
     }
   }
 
@@ -456,13 +459,14 @@ class FolderScan {
     const statSync = this.fs.statSync;
     if (statSync && this.statPacer.useSync()) {
       const started = performance.now();
-      const results = batch.map((p) => {
+      const results: (ScanStats | { error: unknown })[] = [];
+      for (const p of batch) {
         try {
-          return statSync(p);
+          results.push(statSync(p));
         } catch (error) {
-          return { error };
+          results.push({ error });
         }
-      });
+      }
       this.statPacer.recordSync((performance.now() - started) / batch.length);
       return results;
     }
@@ -495,19 +499,22 @@ class FolderScan {
     if (this.failure) return;
     // What path.join would give for a plain name (readdir never returns separators or '..').
     const prefix = withTrailingSeparator(folder.path);
+    const isIgnored = this.isIgnored;
     for (const entry of entries) {
       const name = entry.name;
       if (!this.options.includeHidden && name.startsWith('.')) continue;
-      const relative = folder.relative === '' ? name : `${folder.relative}/${name}`;
-      if (this.isIgnored(relative)) continue;
+      const isFile = entry.isFile();
+      // Only ignore globs and the folders below need the relative path: not built per file.
+      const relative = isFile && !isIgnored ? '' : folder.relative === '' ? name : `${folder.relative}/${name}`;
+      if (isIgnored?.(relative)) continue;
       const childPath = prefix + name;
-      if (entry.isDirectory()) {
+      if (isFile) {
+        this.addFile(folder, childPath);
+      } else if (entry.isDirectory()) {
         const realPath = withTrailingSeparator(folder.realPath) + name;
         if (this.visitedRealPaths.has(realPath)) continue;
         this.visitedRealPaths.add(realPath);
         this.folderJobs.push({ kind: 'folder', folder: this.newFolder(childPath, realPath, relative) });
-      } else if (entry.isFile()) {
-        this.addFile(folder, childPath);
       } else {
         // A symlink, or a file system that does not report types: ask stat what it is.
         await this.classifyByStat(folder, childPath, relative, entry.isSymbolicLink());
