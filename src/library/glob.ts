@@ -33,13 +33,16 @@ export function globToRegExp(pattern: string, options: GlobOptions = {}): RegExp
   return new RegExp(`${prefix}${body}$`, options.caseInsensitive ? 'isu' : 'su');
 }
 
+/** What `compileGlobs` returns for a list without patterns, so callers can skip the matching. */
+export const matchesNothing: PathMatcher = () => false;
+
 /** One matcher for a list of patterns; empty patterns and `#` comments are ignored. */
 export function compileGlobs(patterns: readonly string[], options: GlobOptions = {}): PathMatcher {
   const regexps = patterns
     .map((p) => p.trim())
     .filter((p) => p !== '' && !p.startsWith('#'))
     .map((p) => globToRegExp(p, options));
-  if (regexps.length === 0) return () => false;
+  if (regexps.length === 0) return matchesNothing;
   return (relativePath) => {
     const normalised = relativePath.replace(/\\/g, '/');
     return regexps.some((re) => re.test(normalised));

@@ -54,6 +54,8 @@ function compareKeys(a: SortKey, b: SortKey): number {
 }
 
 function compareSegments(a: readonly string[], b: readonly string[]): number {
+  // Tracks of one folder share their segments array (see keyOf).
+  if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const c = naturalCompare(a[i]!, b[i]!);

@@ -2,11 +2,11 @@ import * as path from 'node:path';
 import { extensionOf, isAudioFile } from './audio-extensions';
 import { Fifo } from './fifo';
 import { withPathFallbacks } from './filename-tags';
-import { compileGlobs, type PathMatcher } from './glob';
+import { compileGlobs, matchesNothing, type PathMatcher } from './glob';
 import { compareFolders, naturalCompare, sortTracks } from './order';
 import { ReadPacer } from './read-pacer';
-import { nodeScanFileSystem, type ScanFileSystem, type ScanStats } from './scan-fs';
-import type { TagCache } from './tag-cache';
+import { nodeScanFileSystem, type ScanDirent, type ScanFileSystem, type ScanStats } from './scan-fs';
+import type { CachedTags, TagCache } from './tag-cache';
 import { readTags as musicMetadataReader, type TagReader } from './tags';
 import type { ScannedTrack, SkippedEntry } from './types';
 
@@ -215,12 +215,22 @@ const STAT_BATCH = 128;
  * and blocking the extension host for that long is not acceptable.
  */
 const SLOW_SYNC_STAT_MS = 0.1;
+/** Likewise for listing a folder synchronously (a warm local folder of 100 files: ~50 µs). */
+const SLOW_SYNC_READDIR_MS = 1;
+/**
+ * Synchronous stats and listings are judged like synchronous tag reads (read-pacer.ts): by the
+ * median of the last few batches, so one batch during which a busy machine preempted the thread
+ * does not send the rest of the scan to the thread pool, and with probes that come back to
+ * synchronous calls when they are fast again.
+ */
+const syncMetadataPacer = (slowMs: number) => new ReadPacer({ slowFileMs: slowMs, window: 5, probeEvery: 16 });
 
 class FolderScan {
   private readonly fs: ScanFileSystem;
   private readonly readTags: TagReader;
   private readonly concurrency: number;
-  private readonly isIgnored: PathMatcher;
+  /** Undefined without ignore globs. */
+  private readonly isIgnored: PathMatcher | undefined;
   private readonly highWaterMark: number;
   /** Synchronous tag reads while they are fast, with turns of the event loop in between. */
   private readonly pacer: ReadPacer;
@@ -249,8 +259,9 @@ class FolderScan {
   private tagReads = 0;
   private skippedCount = 0;
   private lastProgressAt = 0;
-  /** Synchronous stats are used until one batch shows the file system is slow. */
-  private syncStatsAreFast = true;
+  /** When stats and listings use synchronous calls (see SLOW_SYNC_STAT_MS). */
+  private readonly statPacer = syncMetadataPacer(SLOW_SYNC_STAT_MS);
+  private readonly readdirPacer = syncMetadataPacer(SLOW_SYNC_READDIR_MS);
 
   constructor(
     private readonly root: string,
@@ -262,7 +273,8 @@ class FolderScan {
     this.highWaterMark = Math.max(1, options.highWaterMark ?? 64);
     this.pacer = options.readPacer ?? new ReadPacer();
     const caseInsensitive = options.ignoreCaseInsensitive ?? (process.platform === 'win32' || process.platform === 'darwin');
-    this.isIgnored = compileGlobs(options.ignore ?? [], { caseInsensitive });
+    const isIgnored = compileGlobs(options.ignore ?? [], { caseInsensitive });
+    this.isIgnored = isIgnored === matchesNothing ? undefined : isIgnored;
     this.seenFiles = options.cache && options.pruneCache !== false ? new Set() : undefined;
   }
 
@@ -417,10 +429,14 @@ class FolderScan {
   private async statAudioFiles(folder: FolderState): Promise<void> {
     const paths = folder.audioPaths.splice(0);
     for (let i = 0; i < paths.length && !this.failure; i += STAT_BATCH) {
-      const batch = paths.slice(i, i + STAT_BATCH);
+      // Synchronous stats of a huge folder: let the event loop have its turns.
+      const turn = i > 0 ? this.pacer.pace() : undefined;
+      if (turn) await turn;
+      const batch = paths.length <= STAT_BATCH ? paths : paths.slice(i, i + STAT_BATCH);
       const results = await this.statBatch(batch);
       if (this.failure) return;
-      batch.forEach((filePath, j) => {
+      for (let j = 0; j < batch.length; j++) {
+        const filePath = batch[j]!;
         const stats = results[j]!;
         if ('error' in stats) {
           this.fileDone(folder, filePath, { path: filePath, kind: 'unreadable-file', reason: describeError(stats.error) }, false);
@@ -435,22 +451,23 @@ class FolderScan {
             this.fileJobs.push({ kind: 'file', folder, path: filePath, stats });
           }
         }
-      });
+      }
     }
   }
 
   private async statBatch(batch: readonly string[]): Promise<(ScanStats | { error: unknown })[]> {
     const statSync = this.fs.statSync;
-    if (statSync && this.syncStatsAreFast) {
+    if (statSync && this.statPacer.useSync()) {
       const started = performance.now();
-      const results = batch.map((p) => {
+      const results: (ScanStats | { error: unknown })[] = [];
+      for (const p of batch) {
         try {
-          return statSync(p);
+          results.push(statSync(p));
         } catch (error) {
-          return { error };
+          results.push({ error });
         }
-      });
-      if ((performance.now() - started) / batch.length > SLOW_SYNC_STAT_MS) this.syncStatsAreFast = false;
+      }
+      this.statPacer.recordSync((performance.now() - started) / batch.length);
       return results;
     }
     return Promise.all(batch.map((p) => this.fs.stat(p).catch((error: unknown) => ({ error }))));
@@ -466,9 +483,13 @@ class FolderScan {
 
   private async runFolder(job: FolderJob): Promise<void> {
     const folder = job.folder;
+    // Listings and stats of a warm tree are synchronous calls: give the event loop its turns.
+    const turn = this.pacer.pace();
+    if (turn) await turn;
+    if (this.failure) return;
     let entries;
     try {
-      entries = await this.fs.readdir(folder.path);
+      entries = await this.listFolder(folder.path);
     } catch (error) {
       this.skip(folder, { path: folder.path, kind: 'unreadable-folder', reason: `cannot list folder: ${describeError(error)}` });
       folder.listed = true;
@@ -476,19 +497,24 @@ class FolderScan {
       return;
     }
     if (this.failure) return;
+    // What path.join would give for a plain name (readdir never returns separators or '..').
+    const prefix = withTrailingSeparator(folder.path);
+    const isIgnored = this.isIgnored;
     for (const entry of entries) {
       const name = entry.name;
       if (!this.options.includeHidden && name.startsWith('.')) continue;
-      const relative = folder.relative === '' ? name : `${folder.relative}/${name}`;
-      if (this.isIgnored(relative)) continue;
-      const childPath = path.join(folder.path, name);
-      if (entry.isDirectory()) {
-        const realPath = path.join(folder.realPath, name);
+      const isFile = entry.isFile();
+      // Only ignore globs and the folders below need the relative path: not built per file.
+      const relative = isFile && !isIgnored ? '' : folder.relative === '' ? name : `${folder.relative}/${name}`;
+      if (isIgnored?.(relative)) continue;
+      const childPath = prefix + name;
+      if (isFile) {
+        this.addFile(folder, childPath);
+      } else if (entry.isDirectory()) {
+        const realPath = withTrailingSeparator(folder.realPath) + name;
         if (this.visitedRealPaths.has(realPath)) continue;
         this.visitedRealPaths.add(realPath);
         this.folderJobs.push({ kind: 'folder', folder: this.newFolder(childPath, realPath, relative) });
-      } else if (entry.isFile()) {
-        this.addFile(folder, childPath);
       } else {
         // A symlink, or a file system that does not report types: ask stat what it is.
         await this.classifyByStat(folder, childPath, relative, entry.isSymbolicLink());
@@ -497,6 +523,15 @@ class FolderScan {
     await this.statAudioFiles(folder);
     folder.listed = true;
     this.maybeEmit(folder);
+  }
+
+  private listFolder(folderPath: string): Promise<ScanDirent[]> | ScanDirent[] {
+    const readdirSync = this.fs.readdirSync;
+    if (!readdirSync || !this.readdirPacer.useSync()) return this.fs.readdir(folderPath);
+    const started = performance.now();
+    const entries = readdirSync(folderPath);
+    this.readdirPacer.recordSync(performance.now() - started);
+    return entries;
   }
 
   private async classifyByStat(folder: FolderState, childPath: string, relative: string, isLink: boolean): Promise<void> {
@@ -592,29 +627,48 @@ class FolderScan {
   }
 }
 
+function withTrailingSeparator(folder: string): string {
+  return folder.endsWith(path.sep) ? folder : folder + path.sep;
+}
+
+/**
+ * What a cache entry stands for, built once per entry: a rescan of an unchanged folder hands
+ * out the same (read-only) objects instead of rebuilding them and re-running the filename
+ * fallbacks per file. A changed file gets a new entry, hence a new result.
+ */
+const resultOfEntry = new WeakMap<CachedTags, ScannedTrack | SkippedEntry>();
+
+function resultFor(filePath: string, entry: CachedTags): ScannedTrack | SkippedEntry {
+  const known = resultOfEntry.get(entry);
+  // The same entry object could be set under two paths by a caller of TagCache.
+  if (known && known.path === filePath) return known;
+  const result: ScannedTrack | SkippedEntry =
+    entry.error !== undefined
+      ? { path: filePath, kind: 'unreadable-file', reason: entry.error }
+      : { path: filePath, folder: path.dirname(filePath), size: entry.size, mtimeMs: entry.mtimeMs, tags: withPathFallbacks(filePath, entry.tags!) };
+  resultOfEntry.set(entry, result);
+  return result;
+}
+
 /** The cached result for an unchanged file (track or remembered failure), else undefined. */
 function fromCache(filePath: string, stats: ScanStats, cache: TagCache | undefined): ScannedTrack | SkippedEntry | undefined {
   const cached = cache?.lookup(filePath, stats.size, stats.mtimeMs);
-  if (!cached) return undefined;
-  if (cached.error !== undefined) return { path: filePath, kind: 'unreadable-file', reason: cached.error };
-  return { path: filePath, folder: path.dirname(filePath), size: stats.size, mtimeMs: stats.mtimeMs, tags: withPathFallbacks(filePath, cached.tags!) };
+  return cached && resultFor(filePath, cached);
 }
 
 /** Tags for one stat'ed file: from the cache when size and mtime match, else read and cached. */
 async function tagFile(filePath: string, stats: ScanStats, cache: TagCache | undefined, readTags: TagReader, pacer?: ReadPacer): Promise<TagOutcome> {
   const cached = fromCache(filePath, stats, cache);
   if (cached) return { entry: cached, fromCache: true };
+  let entry: CachedTags;
   try {
-    const tags = await readTags(filePath, { size: stats.size, pacer });
-    cache?.set(filePath, { size: stats.size, mtimeMs: stats.mtimeMs, tags });
-    const track = { path: filePath, folder: path.dirname(filePath), size: stats.size, mtimeMs: stats.mtimeMs, tags: withPathFallbacks(filePath, tags) };
-    return { entry: track, fromCache: false };
+    entry = { size: stats.size, mtimeMs: stats.mtimeMs, tags: await readTags(filePath, { size: stats.size, pacer }) };
   } catch (error) {
-    const reason = `cannot read tags: ${describeError(error)}`;
     // Remember the failure too: a corrupt file stays corrupt until it changes.
-    cache?.set(filePath, { size: stats.size, mtimeMs: stats.mtimeMs, error: reason });
-    return { entry: { path: filePath, kind: 'unreadable-file', reason }, fromCache: false };
+    entry = { size: stats.size, mtimeMs: stats.mtimeMs, error: `cannot read tags: ${describeError(error)}` };
   }
+  cache?.set(filePath, entry);
+  return { entry: resultFor(filePath, entry), fromCache: false };
 }
 
 function unsupported(filePath: string): SkippedEntry {

@@ -122,7 +122,7 @@ export class TagCache {
     const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
     let removed = 0;
     for (const key of this.entries.keys()) {
-      if (key.startsWith(prefix) && !seen.has(key)) {
+      if (!seen.has(key) && key.startsWith(prefix)) {
         this.entries.delete(key);
         removed++;
       }

@@ -19,6 +19,14 @@ function fakeReader(): TagReader & { calls: string[] } {
   return reader;
 }
 
+/** Blocks the thread like a slow synchronous file-system call. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    /* busy */
+  }
+}
+
 describe('library/scanner', () => {
   const tmp = useTempDir();
 
@@ -194,14 +202,20 @@ describe('library/scanner', () => {
       deniedForReal = true;
     }
     // As root (as in CI containers) chmod 000 does not stop reads, so the real error path
-    // cannot be provoked; inject the EACCES the file system would raise instead.
+    // cannot be provoked; inject the EACCES the file system would raise instead (from both
+    // listings: the scan lists synchronously while that is fast).
+    const denied = (folder: string) => Object.assign(new Error(`EACCES: permission denied, scandir '${folder}'`), { code: 'EACCES' });
     const fs: ScanFileSystem = deniedForReal
       ? nodeScanFileSystem
       : {
           ...nodeScanFileSystem,
           readdir: async (folder) => {
-            if (folder === locked) throw Object.assign(new Error(`EACCES: permission denied, scandir '${folder}'`), { code: 'EACCES' });
+            if (folder === locked) throw denied(folder);
             return nodeScanFileSystem.readdir(folder);
+          },
+          readdirSync: (folder) => {
+            if (folder === locked) throw denied(folder);
+            return nodeScanFileSystem.readdirSync!(folder);
           },
         };
     try {
@@ -319,10 +333,7 @@ describe('library/scanner', () => {
       },
       statSync: (p) => {
         sync.push(p);
-        const until = performance.now() + 0.5; // a network share's latency
-        while (performance.now() < until) {
-          /* busy */
-        }
+        busyFor(0.5); // a network share's latency
         return nodeScanFileSystem.statSync!(p);
       },
     };
@@ -337,6 +348,35 @@ describe('library/scanner', () => {
     const fastSync: ScanFileSystem = { ...slowSync, statSync: (p) => (sync.push(p), known.get(p)!) };
     await scanLibrary(tmp.path, { readTags: fakeReader(), fs: fastSync, concurrency: 1 });
     assert.equal(sync.length, 4, 'fast synchronous stats stay in use');
+  });
+
+  it('lists folders with synchronous calls while they are fast, and with async ones once they are slow', async () => {
+    writeTree(tmp.path, { 'a.mp3': mp3File({}), 'sub/b.mp3': mp3File({}), 'sub/deeper/c.mp3': mp3File({}) });
+    const sync: string[] = [];
+    const async_: string[] = [];
+    const listings = (slowMs: number): ScanFileSystem => ({
+      ...nodeScanFileSystem,
+      readdir: (folder) => {
+        async_.push(folder);
+        return nodeScanFileSystem.readdir(folder);
+      },
+      readdirSync: (folder) => {
+        sync.push(folder);
+        busyFor(slowMs); // a network share's latency
+        return nodeScanFileSystem.readdirSync!(folder);
+      },
+    });
+    const slow = await scanLibrary(tmp.path, { readTags: fakeReader(), fs: listings(5), concurrency: 1 });
+    assert.deepEqual(relativeTo(tmp.path, slow.tracks.map((t) => t.path)), ['a.mp3', 'sub/b.mp3', 'sub/deeper/c.mp3']);
+    assert.deepEqual(relativeTo(tmp.path, sync), [''], 'the first listing was synchronous');
+    assert.deepEqual(relativeTo(tmp.path, async_), ['sub', 'sub/deeper']);
+
+    sync.length = 0;
+    async_.length = 0;
+    const fast = await scanLibrary(tmp.path, { readTags: fakeReader(), fs: listings(0), concurrency: 1 });
+    assert.deepEqual(fast.tracks, slow.tracks);
+    assert.equal(sync.length, 3, 'fast synchronous listings stay in use');
+    assert.deepEqual(async_, []);
   });
 
   it('reads tags with synchronous calls while they are fast, or never when asked', async () => {

@@ -70,6 +70,31 @@ describe('library/tag-cache', () => {
     assert.equal(result.tracks.find((t) => t.path === changed)!.tags.title, 'Changed');
   });
 
+  it('a rescan notices added and removed files, and a change that keeps the size', async () => {
+    const cache = TagCache.inMemory();
+    const before = await scanLibrary(music, { cache, readTags: countingReader() });
+    const added = path.join(music, '0', '13 - Song.mp3');
+    writeFileSync(added, mp3File({ title: 'Added', track: '13' }));
+    const removed = path.join(music, '1', '7 - Song.mp3');
+    const { rmSync, statSync } = await import('node:fs');
+    rmSync(removed);
+    // Same length, new content and mtime: only the mtime tells the cache.
+    const retitled = path.join(music, '2', '8 - Song.mp3');
+    const size = statSync(retitled).size;
+    writeFileSync(retitled, mp3File({ title: 'Sång X', track: '8' }));
+    assert.equal(statSync(retitled).size, size);
+    utimesSync(retitled, new Date(), new Date(Date.now() + 5000));
+
+    const reader = countingReader();
+    const after = await scanLibrary(music, { cache, readTags: reader });
+    assert.deepEqual(reader.calls.sort(), [added, retitled].sort());
+    assert.equal(after.tracks.length, before.tracks.length);
+    assert.ok(after.tracks.some((t) => t.path === added && t.tags.title === 'Added'));
+    assert.ok(!after.tracks.some((t) => t.path === removed));
+    assert.equal(after.tracks.find((t) => t.path === retitled)!.tags.title, 'Sång X');
+    assert.equal(cache.lookup(removed, size, 0), undefined);
+  });
+
   it('forgets files that disappeared after a complete scan', async () => {
     const cache = TagCache.inMemory();
     await scanLibrary(music, { cache, readTags: countingReader() });
