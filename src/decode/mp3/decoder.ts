@@ -36,6 +36,7 @@ export class Mp3Decoder implements Decoder {
    * wasm heap, so handing it views of this block is safe (unlike FLAC and Ogg, §4). */
   private block: Uint8Array = new Uint8Array(0);
   private blockStart = 0;
+  private buffer: Uint8Array = new Uint8Array(0);
 
   private constructor(
     private readonly source: ByteSource,
@@ -125,7 +126,14 @@ export class Mp3Decoder implements Decoder {
   private async bytes(start: number, end: number): Promise<Uint8Array> {
     const from = start - this.blockStart;
     if (from < 0 || end - this.blockStart > this.block.length) {
-      this.block = await this.source.read(start, Math.max(end - start, READ_AHEAD));
+      const length = Math.max(end - start, READ_AHEAD);
+      if (this.source.readInto) {
+        // One block for the decoder's life (it is read into again only when used up).
+        if (this.buffer.length < length) this.buffer = new Uint8Array(length);
+        this.block = this.buffer.subarray(0, await this.source.readInto(start, this.buffer.subarray(0, length)));
+      } else {
+        this.block = await this.source.read(start, length);
+      }
       this.blockStart = start;
       return this.block.subarray(0, end - start);
     }
