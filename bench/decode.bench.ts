@@ -10,10 +10,10 @@
  *    reported apart (MP3 builds its frame index lazily up to the target then, reading the
  *    file that far). Back-to-back seeks are the worst case for FLAC and Vorbis, which reset
  *    a spare codec instance in the background after each seek: the next seek waits for it.
- *  - Peak RSS of a child process decoding a whole 3-minute (2 runs) and a whole 2-hour file
- *    (one child per measurement). Target: the same within 5 MB. Measured without forced GC;
- *    sampling RSS with forced GC every 20k chunks through a 2-hour decode showed it flat (no
- *    growth), so differences are peak timing, not leaks.
+ *  - Peak RSS of a child process decoding a whole 3-minute and a whole 2-hour file, one child
+ *    per measurement, 3 of each interleaved, medians compared. Target: the same within 5 MB.
+ *    No GC flags during the decode (users have none); after it, the child forces GC and
+ *    reports heap + external still live, which is where a leak would show.
  *
  * Media are generated once into bench/.cache/decode (gitignored) with ffmpeg: a sine plus
  * pink noise (so lossy encoders spend realistic bits). 2-hour files are a 60 s encode looped
@@ -141,22 +141,40 @@ async function seekLatency(format: Format): Promise<void> {
   }
 }
 
-/** Peak RSS (MB) of a fresh child that decodes `file` whole. */
-function childPeakRss(file: string): number {
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--rss-child', file], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`RSS child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!).maxRssMb;
+interface ChildMemory {
+  /** Peak RSS of the whole child process (getrusage maxrss), MB. */
+  maxRssMb: number;
+  /** heapUsed + external after the decoder is disposed and two forced GCs, MB: what stays. */
+  liveMb: number;
 }
 
+/** Memory of a fresh child that decodes `file` whole (--expose-gc only for the end figure). */
+function childMemory(file: string): ChildMemory {
+  const r = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--rss-child', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`RSS child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildMemory;
+}
+
+const RSS_RUNS = 3;
+
 async function peakRss(format: Format): Promise<void> {
-  // Peak RSS of one run varies by ~10 MB from run to run (GC timing); the 3-minute file is
-  // cheap, so it runs twice and the 2-hour file is compared with that range.
-  const shorts = [0, 1].map(() => childPeakRss(media(format, 3)));
-  const long = childPeakRss(media(format, 120));
-  const worstShort = Math.max(...shorts);
-  const diff = long - worstShort;
-  progress(`${format.name}: peak RSS ${shorts.map((x) => x.toFixed(1)).join('/')} MB (3 min) vs ${long.toFixed(1)} MB (2 h)`);
-  reportFigure({ group: GROUP, name: `${format.name} peak RSS, 3-minute file`, value: round(median(shorts)), unit: 'MB', note: `runs: ${shorts.map((x) => round(x)).join(', ')} MB` });
+  // Peak RSS of one run varies by several MB from run to run (when the GC happens to run),
+  // so each length runs RSS_RUNS times, interleaved (short, long, short, long, …) so that
+  // load on the shared machine hits both alike, and the medians are compared.
+  const shorts: ChildMemory[] = [];
+  const longs: ChildMemory[] = [];
+  for (let i = 0; i < RSS_RUNS; i++) {
+    shorts.push(childMemory(media(format, 3)));
+    longs.push(childMemory(media(format, 120)));
+  }
+  const list = (runs: ChildMemory[], key: keyof ChildMemory) => runs.map((x) => round(x[key])).join(', ');
+  const short = median(shorts.map((x) => x.maxRssMb));
+  const long = median(longs.map((x) => x.maxRssMb));
+  const diff = long - short;
+  const liveShort = median(shorts.map((x) => x.liveMb));
+  const liveLong = median(longs.map((x) => x.liveMb));
+  progress(`${format.name}: peak RSS ${list(shorts, 'maxRssMb')} MB (3 min) vs ${list(longs, 'maxRssMb')} MB (2 h); live after GC ${liveShort.toFixed(1)} vs ${liveLong.toFixed(1)} MB`);
+  reportFigure({ group: GROUP, name: `${format.name} peak RSS, 3-minute file`, value: round(short), unit: 'MB', note: `median of ${RSS_RUNS} children: ${list(shorts, 'maxRssMb')} MB` });
   reportFigure({
     group: GROUP,
     name: `${format.name} peak RSS, 2-hour file`,
@@ -164,14 +182,30 @@ async function peakRss(format: Format): Promise<void> {
     unit: 'MB',
     target: '≤ 3-minute + 5 MB',
     ok: diff <= 5,
-    note: `${diff >= 0 ? '+' : ''}${round(diff)} MB over the highest 3-minute run`,
+    note: `median of ${RSS_RUNS} children, interleaved with the 3-minute ones: ${list(longs, 'maxRssMb')} MB; ${diff >= 0 ? '+' : ''}${round(diff)} MB over the 3-minute median`,
+  });
+  // A leak would show here even when the peak hides it: what is still reachable at the end.
+  reportFigure({
+    group: GROUP,
+    name: `${format.name} live heap + external after decode and GC, 2-hour file`,
+    value: round(liveLong),
+    unit: 'MB',
+    target: '≤ 3-minute + 1 MB',
+    ok: liveLong - liveShort <= 1,
+    note: `3-minute file ${round(liveShort)} MB; medians of ${RSS_RUNS}: ${list(longs, 'liveMb')} vs ${list(shorts, 'liveMb')} MB`,
   });
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--rss-child') {
     await decodeWhole(process.argv[3]!);
-    process.stdout.write(`${JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    const maxRssMb = process.resourceUsage().maxRSS / 1024;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    const m = process.memoryUsage();
+    const memory: ChildMemory = { maxRssMb, liveMb: (m.heapUsed + m.external) / 2 ** 20 };
+    process.stdout.write(`${JSON.stringify(memory)}\n`);
     return;
   }
   // Generate missing media first (minutes on a fresh cache): the time budget is for measuring.
@@ -182,11 +216,11 @@ async function main(): Promise<void> {
   progress('seek latency (2-hour files)');
   for (const f of FORMATS) await seekLatency(f);
   // Whole 2-hour decodes take 10-40 s each: measure the formats with the most distinct
-  // memory behaviour (PCM, frame index, Ogg pages, wasm FLAC, MP4 sample tables) and stay
-  // within ~4 minutes.
-  progress('peak RSS (3-minute vs 2-hour, one child each)');
+  // memory behaviour (PCM, frame index, Ogg pages, wasm FLAC, MP4 sample tables), 3 + 3
+  // children each, and stay within ~7 minutes.
+  progress(`peak RSS (3-minute vs 2-hour, ${RSS_RUNS} children each, interleaved)`);
   for (const f of FORMATS.filter((x) => ['wav', 'mp3', 'opus', 'flac', 'aac'].includes(x.name))) {
-    if ((performance.now() - started) / 1000 > 200) {
+    if ((performance.now() - started) / 1000 > 400) {
       progress(`skipping RSS for ${f.name}: time budget`);
       continue;
     }

@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import { DecodeError, type ByteSource } from './types';
 
 /**
- * A local file read with positional reads. Each read returns a fresh Buffer: the wasm
+ * A local file read with positional reads. Each read() returns a fresh Buffer: the wasm
  * decoders keep references to input buffers between calls (platform facts §4), so a
- * shared scratch buffer would corrupt their state.
+ * shared scratch buffer would corrupt their state. readInto() is for callers that copy the
+ * bytes out at once and reuse one buffer.
  */
 export class FileByteSource implements ByteSource {
   private disposed = false;
@@ -35,17 +36,24 @@ export class FileByteSource implements ByteSource {
   }
 
   async read(offset: number, length: number): Promise<Buffer> {
+    const wanted = Math.max(0, Math.min(length, this.size - offset));
+    // Not zero-filled (it is overwritten), and a buffer of its own, never a pool slice.
+    const buffer = Buffer.allocUnsafeSlow(wanted);
+    const filled = await this.readInto(offset, buffer);
+    return filled === wanted ? buffer : buffer.subarray(0, filled);
+  }
+
+  async readInto(offset: number, target: Uint8Array): Promise<number> {
     if (this.disposed) {
       throw new DecodeError('io', `${this.uri}: read after the source was closed`);
     }
-    const wanted = Math.max(0, Math.min(length, this.size - offset));
-    const buffer = Buffer.alloc(wanted);
+    const wanted = Math.max(0, Math.min(target.length, this.size - offset));
     let filled = 0;
     // A positional read may return fewer bytes than asked; loop until done or EOF.
     while (filled < wanted) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await this.handle.read(buffer, filled, wanted - filled, offset + filled));
+        ({ bytesRead } = await this.handle.read(target, filled, wanted - filled, offset + filled));
       } catch (error) {
         throw new DecodeError('io', `${this.uri}: read failed at byte ${offset + filled}: ${(error as Error).message}`, {
           byte: offset + filled,
@@ -54,7 +62,7 @@ export class FileByteSource implements ByteSource {
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return filled === wanted ? buffer : buffer.subarray(0, filled);
+    return filled;
   }
 
   dispose(): void {

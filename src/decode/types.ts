@@ -14,6 +14,13 @@ export interface ByteSource extends IDisposable {
    * buffers: platform facts §4). Returns fewer bytes only at the end of the source.
    */
   read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Optional: read into `target` (from its start, up to its length) at `offset`; returns the
+   * bytes read, fewer only at the end of the source. For decoders that copy the bytes out
+   * before their next read (WAV, MP3) and so can reuse one buffer instead of a fresh one per
+   * read.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
 }
 
 export type Codec = 'mp3' | 'flac' | 'vorbis' | 'opus' | 'wav' | 'aac' | 'alac';

@@ -95,6 +95,67 @@ export async function createMpegWasm(): Promise<MpegWasm> {
   return decoder;
 }
 
+/** What MPEGDecoder.decode itself uses (see mpegDecodeInto). */
+interface MpegInner {
+  _common?: {
+    wasm?: {
+      mpeg_decoder_feed?(decoder: number, input: number, length: number): number;
+      mpeg_decoder_read?(decoder: number, output: number, length: number, samples: number, sampleRate: number, error: number): number;
+    };
+  };
+  _decoder: number;
+  _input?: { buf: Uint8Array; ptr: number; len: number };
+  _output?: { buf: Float32Array; ptr: number; len: number };
+  _samplesDecodedPtr?: { buf: Uint32Array; ptr: number };
+  _sampleRatePtr?: { ptr: number };
+  _errorStringPtr?: { ptr: number };
+}
+
+const MPG123_NEED_MORE = -10;
+const MPG123_NEW_FORMAT = -11;
+
+/**
+ * MPEGDecoder.decode without its two copies: the library slices each frame's output out of
+ * the wasm heap into two fresh arrays, then joins them all into new arrays. This makes the
+ * same feed/read calls in the same order and copies each frame's output once, straight into
+ * `out` (two planar channels, zero-filled, sized by the caller) from sample 0. Returns the
+ * samples written per channel (output past the end of `out` is dropped), or undefined when
+ * this version of mpg123-decoder does not look as expected: use decode() then (pinned by
+ * package-lock; mp3.test.ts compares with ffmpeg through this path).
+ */
+export function mpegDecodeInto(decoder: MpegWasm, data: Uint8Array, out: readonly [Float32Array, Float32Array]): number | undefined {
+  const inner = decoder as unknown as MpegInner;
+  const wasm = inner._common?.wasm;
+  const { _input: input, _output: output, _samplesDecodedPtr: samplesPtr, _sampleRatePtr: ratePtr, _errorStringPtr: errorPtr } = inner;
+  if (!wasm?.mpeg_decoder_feed || !wasm.mpeg_decoder_read || !input || !output || !samplesPtr || !ratePtr || !errorPtr) return undefined;
+  const [left, right] = out;
+  let written = 0;
+  for (let offset = 0; offset < data.length; ) {
+    const piece = data.subarray(offset, offset + input.len);
+    offset += piece.length;
+    input.buf.set(piece);
+    let status = wasm.mpeg_decoder_feed(inner._decoder, input.ptr, piece.length);
+    if (status === MPG123_NEED_MORE) continue;
+    // Like the library: read until mpg123 needs more input. It logs and skips other errors
+    // (damaged frames); the caller sees them as missing samples. A bound on them keeps a
+    // misbehaving codec from spinning here.
+    for (let errors = 0; errors < 64; ) {
+      samplesPtr.buf[0] = 0;
+      status = wasm.mpeg_decoder_read(inner._decoder, output.ptr, output.len, samplesPtr.ptr, ratePtr.ptr, errorPtr.ptr);
+      const samples = samplesPtr.buf[0]!;
+      const fit = Math.min(samples, left.length - written);
+      if (fit > 0) {
+        left.set(output.buf.subarray(0, fit), written);
+        right.set(output.buf.subarray(samples, samples + fit), written);
+        written += fit;
+      }
+      if (status === MPG123_NEED_MORE) break;
+      if (status !== 0 && status !== MPG123_NEW_FORMAT) errors++;
+    }
+  }
+  return written;
+}
+
 export async function createVorbisWasm(): Promise<VorbisWasm> {
   const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
   const decoder = new OggVorbisDecoder() as unknown as VorbisWasm;

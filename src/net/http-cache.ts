@@ -280,6 +280,9 @@ export class CachedByteSource implements ByteSource {
   read(offset: number, length: number): Promise<Buffer> {
     return this.file.read(offset, length);
   }
+  readInto(offset: number, target: Uint8Array): Promise<number> {
+    return this.file.readInto(offset, target);
+  }
   dispose(): void {
     this.file.dispose();
   }

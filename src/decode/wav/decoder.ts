@@ -8,6 +8,8 @@ const CHUNK_FRAMES = 4096;
 export class WavDecoder implements Decoder {
   private position = 0;
   private disposed = false;
+  /** One read buffer for the decoder's life when the source can read into it (no garbage per chunk). */
+  private scratch: Buffer | undefined;
 
   private constructor(
     private readonly source: ByteSource,
@@ -34,13 +36,22 @@ export class WavDecoder implements Decoder {
     if (frames <= 0) return null;
     const start = this.position;
     const byte = layout.dataOffset + start * layout.blockAlign;
-    const bytes = await this.source.read(byte, frames * layout.blockAlign);
+    const bytes = await this.readBytes(byte, frames * layout.blockAlign);
     const got = Math.floor(bytes.length / layout.blockAlign);
     if (got === 0) {
       throw new DecodeError('truncated', `${this.source.uri}: file ended at frame ${start} of ${layout.frames}`, { byte, frame: start });
     }
     this.position += got;
     return { frame: start, channels: deinterleave(bytes, got, layout) };
+  }
+
+  /** Bytes at `byte`, valid until the next read (deinterleave copies them out at once). */
+  private async readBytes(byte: number, length: number): Promise<Buffer> {
+    if (!this.source.readInto) return this.source.read(byte, length);
+    // Its own ArrayBuffer at offset 0, so the aligned fast paths below apply.
+    this.scratch ??= Buffer.allocUnsafeSlow(CHUNK_FRAMES * this.layout.blockAlign);
+    const got = await this.source.readInto(byte, this.scratch.subarray(0, length));
+    return this.scratch.subarray(0, got);
   }
 
   async seek(frame: number): Promise<void> {
