@@ -28,4 +28,3 @@ export type { ObservableEngine } from './player-trace';
 export { writeHeapSnapshot, collectGarbage } from './heap-snapshot';
 export { collectReport, renderReportMarkdown, engineReport, processMemory, activeHandleCounts, formatBytes, formatDuration, formatSpeed } from './host-report';
 export type { DiagnosticsReport, EngineReport, ProcessMemory } from './host-report';
-export { LatestValue } from './latest-value';

@@ -2,10 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Emitter } from '../../../src/base/event';
 import { writeHeapSnapshot } from '../../../src/diagnostics/heap-snapshot';
 import { collectReport, engineReport, formatBytes, formatSpeed, renderReportMarkdown } from '../../../src/diagnostics/host-report';
-import { LatestValue } from '../../../src/diagnostics/latest-value';
 import { ResourceTracker } from '../../../src/diagnostics/resource-tracker';
 
 describe('Diagnostics report', () => {
@@ -94,19 +92,5 @@ describe('writeHeapSnapshot', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('LatestValue', () => {
-  it('keeps the newest value until disposed, then unsubscribes', () => {
-    const emitter = new Emitter<number>();
-    const latest = new LatestValue(emitter.event);
-    assert.equal(latest.value, undefined);
-    emitter.fire(1);
-    emitter.fire(2);
-    assert.equal(latest.value, 2);
-    latest.dispose();
-    assert.equal(emitter.listenerCount, 0);
-    assert.equal(latest.value, undefined);
   });
 });
