@@ -1,6 +1,6 @@
 import { PcmQueue } from '../pcm-queue';
 import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
-import { createFlacWasm, renewFlacWasm, type FlacWasm } from '../wasm';
+import { createFlacWasm, flacDecodeInto, renewFlacWasm, type FlacWasm } from '../wasm';
 import { findFrameHeader, frameCrcOk, parseFrameHeader, type FrameHeader } from './frame-header';
 import { parseFlacStream, type FlacStream } from './metadata';
 
@@ -94,17 +94,30 @@ export class FlacDecoder implements Decoder {
       this.atEnd = true;
       return;
     }
-    const decoded = await quietly(() => this.wasm.decodeFrames(frames));
+    const expected = this.reached - first.sample;
+    const { samples, channelData, errors } = await this.decodeFrames(frames, expected);
     // libFLAC may report MISSING_FRAME when frame numbers jump; the samples are still all
     // there. Anything else, or a short output, is real damage.
-    const benign = decoded.samplesDecoded === this.reached - first.sample && decoded.errors?.every((e) => /MISSING_FRAME/.test(e.message));
-    if (decoded.errors?.length && !benign) {
-      throw new DecodeError('corrupt', `${this.source.uri}: FLAC decode error in the frame at sample ${first.sample}: ${decoded.errors[0]!.message}`, {
+    const benign = samples === expected && errors.every((e) => /MISSING_FRAME/.test(e));
+    if (errors.length && !benign) {
+      throw new DecodeError('corrupt', `${this.source.uri}: FLAC decode error in the frame at sample ${first.sample}: ${errors[0]!}`, {
         frame: first.sample,
       });
     }
-    if (decoded.samplesDecoded > 0) this.queue.push(first.sample, decoded.channelData);
+    if (samples > 0) this.queue.push(first.sample, channelData);
     if (this.stream.totalSamples !== undefined && this.reached >= this.stream.totalSamples) this.atEnd = true;
+  }
+
+  /** Decode consecutive whole frames holding `expected` samples into arrays of that size. */
+  private async decodeFrames(frames: Uint8Array[], expected: number): Promise<{ samples: number; channelData: Float32Array[]; errors: string[] }> {
+    const out = Array.from({ length: this.stream.channels }, () => new Float32Array(expected));
+    const direct = flacDecodeInto(this.wasm, frames, out);
+    if (direct) {
+      const channelData = direct.samples < expected ? out.map((c) => c.subarray(0, direct.samples)) : out;
+      return { samples: direct.samples, channelData, errors: direct.errors };
+    }
+    const decoded = await quietly(() => this.wasm.decodeFrames(frames));
+    return { samples: decoded.samplesDecoded, channelData: decoded.channelData, errors: (decoded.errors ?? []).map((e) => e.message) };
   }
 
   /** Split off the next whole frame, or undefined at the end of the stream. */
