@@ -87,6 +87,79 @@ export function renewFlacWasm(decoder: FlacWasm): boolean {
   return true;
 }
 
+/** What _FLACDecoder._decode itself uses (see flacDecodeInto). */
+interface FlacDecodeInner {
+  _common?: {
+    wasm?: {
+      HEAP?: ArrayBuffer;
+      malloc?(bytes: number): number;
+      free?(ptr: number): void;
+      decode_frame?(decoder: number, input: number, length: number): number;
+    };
+    codeToString?(ptr: number): string;
+  };
+  _decoder: number;
+  _MAX_INPUT_SIZE?: number;
+  _channels?: { buf: Uint32Array };
+  _samplesDecoded?: { buf: Uint32Array };
+  _outputBufferPtr?: { buf: Uint32Array };
+  _outputBufferLen?: { buf: Uint32Array };
+  _errorStringPtr?: { buf: Uint32Array };
+  _stateStringPtr?: { buf: Uint32Array };
+}
+
+/**
+ * FLACDecoder.decodeFrames without its two copies: the library slices each frame's output
+ * out of the wasm heap into fresh per-channel arrays, then joins them all into new arrays.
+ * This makes the same calls in the same order (a freshly malloc'd input per call, as the
+ * library does: decode_frame takes it over; §4 of the platform facts) and copies each frame's
+ * output once, straight into `out` (planar, zero-filled, sized by the caller) from sample 0.
+ * Returns the samples decoded per channel (output past the end of `out` is dropped) and
+ * libFLAC's error messages, or undefined when this version of @wasm-audio-decoders/flac does
+ * not look as expected: use decodeFrames() then (pinned by package-lock; flac.test.ts
+ * compares with ffmpeg through this path).
+ */
+export function flacDecodeInto(decoder: FlacWasm, frames: readonly Uint8Array[], out: readonly Float32Array[]): { samples: number; errors: string[] } | undefined {
+  const inner = (decoder as unknown as { _decoder?: FlacDecodeInner })._decoder;
+  const common = inner?._common;
+  const wasm = common?.wasm;
+  if (!inner || !common?.codeToString || !wasm?.malloc || !wasm.free || !wasm.decode_frame || !(wasm.HEAP instanceof ArrayBuffer)) return undefined;
+  const { _channels: channelsPtr, _samplesDecoded: samplesPtr, _outputBufferPtr: outPtr, _outputBufferLen: outLen } = inner;
+  const { _errorStringPtr: errorPtr, _stateStringPtr: statePtr, _MAX_INPUT_SIZE: maxInput } = inner;
+  if (!channelsPtr || !samplesPtr || !outPtr || !outLen || !errorPtr || !statePtr || typeof maxInput !== 'number' || maxInput <= 0) return undefined;
+  const errors: string[] = [];
+  let written = 0;
+  let decoded = 0;
+  for (const frame of frames) {
+    for (let offset = 0; offset < frame.length; ) {
+      const piece = frame.subarray(offset, offset + maxInput);
+      offset += piece.length;
+      const input = wasm.malloc(piece.length);
+      // HEAP may be replaced when the heap grows: read it after each malloc and call.
+      new Uint8Array(wasm.HEAP, input, piece.length).set(piece);
+      wasm.decode_frame(inner._decoder, input, piece.length);
+      const messages: string[] = [];
+      if (errorPtr.buf[0]) messages.push('Error: ' + common.codeToString(errorPtr.buf[0]));
+      if (statePtr.buf[0]) messages.push('State: ' + common.codeToString(statePtr.buf[0]));
+      if (messages.length) errors.push(messages.join('; '));
+      const samples = samplesPtr.buf[0]!;
+      const channels = channelsPtr.buf[0]!;
+      decoded += samples;
+      const output = outPtr.buf[0]!;
+      const fit = Math.min(samples, (out[0]?.length ?? 0) - written);
+      if (fit > 0) {
+        const heap = new Float32Array(wasm.HEAP, output, channels * samples);
+        for (let c = 0; c < out.length && c < channels; c++) out[c]!.set(heap.subarray(c * samples, c * samples + fit), written);
+        written += fit;
+      }
+      wasm.free(output);
+      outLen.buf[0] = 0;
+      samplesPtr.buf[0] = 0;
+    }
+  }
+  return { samples: decoded, errors };
+}
+
 export async function createMpegWasm(): Promise<MpegWasm> {
   const { MPEGDecoder } = await import('mpg123-decoder');
   // Gapless trimming is done by this layer from the LAME tag, identically after seeks.
