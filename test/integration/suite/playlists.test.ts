@@ -63,7 +63,9 @@ describe('Playlists in the extension host', () => {
       subscription?.dispose();
       clearTimeout(timer);
       if (refreshed) return;
-      if (attempt === 2) throw new Error('the playlist view was not refreshed after a change on disk (file watcher)');
+      // VS Code's file watcher can drop an event on a loaded machine (seen once in about ten
+      // runs); a user's next save is picked up, so the test writes again, up to three times.
+      if (attempt === 3) throw new Error('the playlist view was not refreshed after three changes on disk (file watcher)');
     }
   }
 
