@@ -50,17 +50,42 @@ export async function createFlacWasm(): Promise<FlacWasm> {
   return decoder;
 }
 
-interface FlacInstance {
-  _common?: { wasm?: { create_decoder?(...pointers: number[]): number; destroy_decoder?(decoder: number): void } };
+/** A 32-bit result slot the library allocated in the wasm heap: its address and a view of it. */
+interface FlacSlot {
+  readonly ptr: number;
+  readonly buf: Uint32Array;
+}
+
+/**
+ * The parts of @wasm-audio-decoders/flac's inner decoder that renewFlacWasm and flacDecodeInto
+ * use (pinned by package-lock). Optional, so each function can check they are there.
+ */
+interface FlacInner {
+  _common?: {
+    wasm?: {
+      HEAP?: ArrayBuffer;
+      malloc?(bytes: number): number;
+      free?(ptr: number): void;
+      create_decoder?(...pointers: number[]): number;
+      destroy_decoder?(decoder: number): void;
+      decode_frame?(decoder: number, input: number, length: number): number;
+    };
+    codeToString?(ptr: number): string;
+  };
   _decoder: number;
-  _channels: { ptr: number };
-  _sampleRate: { ptr: number };
-  _bitsPerSample: { ptr: number };
-  _samplesDecoded: { ptr: number };
-  _outputBufferPtr: { ptr: number };
-  _outputBufferLen: { ptr: number };
-  _errorStringPtr: { ptr: number };
-  _stateStringPtr: { ptr: number };
+  _MAX_INPUT_SIZE?: number;
+  _channels?: FlacSlot;
+  _sampleRate?: FlacSlot;
+  _bitsPerSample?: FlacSlot;
+  _samplesDecoded?: FlacSlot;
+  _outputBufferPtr?: FlacSlot;
+  _outputBufferLen?: FlacSlot;
+  _errorStringPtr?: FlacSlot;
+  _stateStringPtr?: FlacSlot;
+}
+
+function flacInner(decoder: FlacWasm): FlacInner | undefined {
+  return (decoder as unknown as { _decoder?: FlacInner })._decoder;
 }
 
 /**
@@ -70,42 +95,23 @@ interface FlacInstance {
  * version of @wasm-audio-decoders/flac does not look as expected (use reset() then).
  */
 export function renewFlacWasm(decoder: FlacWasm): boolean {
-  const inner = (decoder as unknown as { _decoder?: FlacInstance })._decoder;
+  const inner = flacInner(decoder);
   const wasm = inner?._common?.wasm;
   if (!inner || !wasm?.create_decoder || !wasm.destroy_decoder || typeof inner._decoder !== 'number') return false;
+  const slots = [
+    inner._channels,
+    inner._sampleRate,
+    inner._bitsPerSample,
+    inner._samplesDecoded,
+    inner._outputBufferPtr,
+    inner._outputBufferLen,
+    inner._errorStringPtr,
+    inner._stateStringPtr,
+  ];
+  if (slots.some((slot) => typeof slot?.ptr !== 'number')) return false;
   wasm.destroy_decoder(inner._decoder);
-  inner._decoder = wasm.create_decoder(
-    inner._channels.ptr,
-    inner._sampleRate.ptr,
-    inner._bitsPerSample.ptr,
-    inner._samplesDecoded.ptr,
-    inner._outputBufferPtr.ptr,
-    inner._outputBufferLen.ptr,
-    inner._errorStringPtr.ptr,
-    inner._stateStringPtr.ptr,
-  );
+  inner._decoder = wasm.create_decoder(...slots.map((slot) => slot!.ptr));
   return true;
-}
-
-/** What _FLACDecoder._decode itself uses (see flacDecodeInto). */
-interface FlacDecodeInner {
-  _common?: {
-    wasm?: {
-      HEAP?: ArrayBuffer;
-      malloc?(bytes: number): number;
-      free?(ptr: number): void;
-      decode_frame?(decoder: number, input: number, length: number): number;
-    };
-    codeToString?(ptr: number): string;
-  };
-  _decoder: number;
-  _MAX_INPUT_SIZE?: number;
-  _channels?: { buf: Uint32Array };
-  _samplesDecoded?: { buf: Uint32Array };
-  _outputBufferPtr?: { buf: Uint32Array };
-  _outputBufferLen?: { buf: Uint32Array };
-  _errorStringPtr?: { buf: Uint32Array };
-  _stateStringPtr?: { buf: Uint32Array };
 }
 
 /**
@@ -120,7 +126,7 @@ interface FlacDecodeInner {
  * compares with ffmpeg through this path).
  */
 export function flacDecodeInto(decoder: FlacWasm, frames: readonly Uint8Array[], out: readonly Float32Array[]): { samples: number; errors: string[] } | undefined {
-  const inner = (decoder as unknown as { _decoder?: FlacDecodeInner })._decoder;
+  const inner = flacInner(decoder);
   const common = inner?._common;
   const wasm = common?.wasm;
   if (!inner || !common?.codeToString || !wasm?.malloc || !wasm.free || !wasm.decode_frame || !(wasm.HEAP instanceof ArrayBuffer)) return undefined;
