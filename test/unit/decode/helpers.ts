@@ -81,7 +81,8 @@ export async function readFrames(decoder: Decoder, maxFrames = Infinity, expectF
     for (const ch of chunk.channels) if (ch.length !== len) throw new Error('channels of unequal length in one chunk');
     if (chunk.channels.length !== decoder.format.channels) throw new Error(`chunk has ${chunk.channels.length} channels, format says ${decoder.format.channels}`);
     next = chunk.frame + len;
-    parts.push(chunk.channels as Float32Array[]);
+    // Chunks are borrowed (valid until the next read): keep copies.
+    parts.push(chunk.channels.map((c) => c.slice()));
     total += len;
   }
   const frames = Math.min(total, maxFrames);
