@@ -1,4 +1,5 @@
 import { PcmQueue } from '../pcm-queue';
+import { PlanarBuffer } from '../planar-buffer';
 import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
 import { createFlacWasm, flacDecodeInto, renewFlacWasm, type FlacWasm } from '../wasm';
 import { findFrameHeader, frameCrcOk, parseFrameHeader, type FrameHeader } from './frame-header';
@@ -20,6 +21,7 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 export class FlacDecoder implements Decoder {
   readonly format: AudioFormat;
   private readonly queue: PcmQueue;
+  private readonly output: PlanarBuffer;
   /** Unsplit bytes, starting at a frame header at file offset `bufferAt`. */
   private buffer: Uint8Array = new Uint8Array(0);
   private bufferAt: number;
@@ -47,6 +49,7 @@ export class FlacDecoder implements Decoder {
       lossless: true,
     };
     this.queue = new PcmQueue(stream.channels, stream.totalSamples);
+    this.output = new PlanarBuffer(stream.channels);
     this.bufferAt = stream.audioStart;
   }
 
@@ -110,7 +113,7 @@ export class FlacDecoder implements Decoder {
 
   /** Decode consecutive whole frames holding `expected` samples into arrays of that size. */
   private async decodeFrames(frames: Uint8Array[], expected: number): Promise<{ samples: number; channelData: Float32Array[]; errors: string[] }> {
-    const out = Array.from({ length: this.stream.channels }, () => new Float32Array(expected));
+    const out = this.output.take(expected);
     const direct = flacDecodeInto(this.wasm, frames, out);
     if (direct) {
       const channelData = direct.samples < expected ? out.map((c) => c.subarray(0, direct.samples)) : out;

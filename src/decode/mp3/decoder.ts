@@ -1,5 +1,6 @@
 import { id3v2Size } from '../id3';
 import { PcmQueue } from '../pcm-queue';
+import { PlanarBuffer } from '../planar-buffer';
 import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
 import { createMpegWasm, mpegDecodeInto, type MpegWasm } from '../wasm';
 import { parseMpegHeader, sameStream, type MpegFrameHeader } from './frame-header';
@@ -37,6 +38,7 @@ export class Mp3Decoder implements Decoder {
   private block: Uint8Array = new Uint8Array(0);
   private blockStart = 0;
   private buffer: Uint8Array = new Uint8Array(0);
+  private readonly output = new PlanarBuffer(2);
 
   private constructor(
     private readonly source: ByteSource,
@@ -111,14 +113,20 @@ export class Mp3Decoder implements Decoder {
     // One call for the whole run of frames: per-call overhead dominates otherwise.
     this.used = true;
     const expected = (last - first) * this.spf;
-    // Zero-filled: damaged frames decode short, and the rest of this run stays silent so that
-    // the timeline holds (the damage is within these few frames anyway).
-    const channels: [Float32Array, Float32Array] = [new Float32Array(expected), new Float32Array(expected)];
-    if (mpegDecodeInto(this.wasm, bytes, channels) === undefined) {
+    const [left, right] = this.output.take(expected) as [Float32Array, Float32Array];
+    let written = mpegDecodeInto(this.wasm, bytes, [left, right]);
+    if (written === undefined) {
       const decoded = this.wasm.decode(bytes);
-      for (let c = 0; c < 2; c++) channels[c]!.set((decoded.channelData[c] ?? new Float32Array(0)).subarray(0, expected));
+      const [l, r] = [decoded.channelData[0] ?? new Float32Array(0), decoded.channelData[1] ?? decoded.channelData[0] ?? new Float32Array(0)];
+      written = Math.min(expected, l.length);
+      left.set(l.subarray(0, written));
+      right.set(r.subarray(0, written));
     }
-    this.queue.push(first * this.spf - this.lead, channels);
+    // Damaged frames decode short: the rest of this run is silence so that the timeline holds
+    // (the damage is within these few frames anyway).
+    left.fill(0, written);
+    right.fill(0, written);
+    this.queue.push(first * this.spf - this.lead, [left, right]);
     this.nextFrame = last;
   }
 

@@ -1,4 +1,5 @@
 import { DecodeError } from '../types';
+import { PlanarBuffer } from '../planar-buffer';
 import { parseVorbisModes, vorbisBlockSize } from './vorbis-modes';
 
 /** What the Ogg layer needs from a codec living inside it. */
@@ -53,8 +54,8 @@ interface VorbisInner {
  * each packet's output once, straight from the wasm heap into one array per channel, sized
  * by `bound` (an upper bound on the samples these packets give). Same calls, same order.
  */
-function decodeVorbisPackets(inner: VorbisInner, packets: Uint8Array[], channels: number, bound: number) {
-  let out = Array.from({ length: channels }, () => new Float32Array(bound));
+function decodeVorbisPackets(inner: VorbisInner, packets: Uint8Array[], output: PlanarBuffer, channels: number, bound: number) {
+  let out = output.take(bound);
   const errors: { message: string }[] = [];
   const { wasm } = inner._common;
   let total = 0;
@@ -141,8 +142,10 @@ export async function createVorbisCodec(headers: Uint8Array[], uri: string): Pro
     }
     return n;
   };
+  // Chunks are borrowed (types.ts): one set of output arrays for the codec's life.
+  const output = new PlanarBuffer(channels);
   const run = (packets: Uint8Array[]) => {
-    const decoded = decodeVorbisPackets(inner, packets, channels, bound(packets));
+    const decoded = decodeVorbisPackets(inner, packets, output, channels, bound(packets));
     if (decoded.errors.length) damaged = true;
     return decoded;
   };

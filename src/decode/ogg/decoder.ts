@@ -155,7 +155,9 @@ export class OggDecoder implements Decoder {
           frame: this.outPos,
         });
       }
-      if (decoded.samplesDecoded > 0) this.pending.push(decoded.channelData);
+      // Held until a page with a granule places it, across later decodes that reuse the
+      // codec's output arrays: keep a copy (only ever the stream's first pages).
+      if (decoded.samplesDecoded > 0) this.pending.push(this.outPos === undefined ? decoded.channelData.map((c) => c.slice()) : decoded.channelData);
     }
     if (this.outPos === undefined && page.granule !== -1) {
       const pendingFrames = this.pending.reduce((n, c) => n + c[0]!.length, 0);

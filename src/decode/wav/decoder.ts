@@ -1,4 +1,5 @@
 import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
+import { PlanarBuffer } from '../planar-buffer';
 import { parseWav, type WavLayout } from './parse';
 
 /** Frames per read(): ~93 ms at 44.1 kHz, small enough for low latency, big enough to be cheap. */
@@ -10,12 +11,15 @@ export class WavDecoder implements Decoder {
   private disposed = false;
   /** One read buffer for the decoder's life when the source can read into it (no garbage per chunk). */
   private scratch: Buffer | undefined;
+  private readonly output: PlanarBuffer;
 
   private constructor(
     private readonly source: ByteSource,
     private readonly layout: WavLayout,
     readonly format: AudioFormat,
-  ) {}
+  ) {
+    this.output = new PlanarBuffer(layout.channels);
+  }
 
   static async open(source: ByteSource): Promise<WavDecoder> {
     const layout = await parseWav(source);
@@ -42,7 +46,7 @@ export class WavDecoder implements Decoder {
       throw new DecodeError('truncated', `${this.source.uri}: file ended at frame ${start} of ${layout.frames}`, { byte, frame: start });
     }
     this.position += got;
-    return { frame: start, channels: deinterleave(bytes, got, layout) };
+    return { frame: start, channels: deinterleave(bytes, got, layout, this.output.take(got)) };
   }
 
   /** Bytes at `byte`, valid until the next read (deinterleave copies them out at once). */
@@ -70,9 +74,9 @@ export class WavDecoder implements Decoder {
   }
 }
 
-function deinterleave(bytes: Buffer, frames: number, layout: WavLayout): Float32Array[] {
+/** Convert `frames` frames of `bytes` into `out` (one array per channel, `frames` long). */
+function deinterleave(bytes: Buffer, frames: number, layout: WavLayout, out: Float32Array[]): Float32Array[] {
   const { channels, bitsPerSample, kind, blockAlign } = layout;
-  const out = Array.from({ length: channels }, () => new Float32Array(frames));
   const width = bitsPerSample / 8;
   // Fast paths: typed-array views (WAV is little-endian, like every platform Node runs on),
   // when the buffer is aligned, which fresh reads are.
