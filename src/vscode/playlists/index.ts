@@ -28,7 +28,7 @@ export function registerPlaylists(deps: { context: vscode.ExtensionContext; play
   const playlists = owned.add(new WorkspacePlaylists());
   const provider = owned.add(new PlaylistsTreeProvider(playlists, deps.log));
   const dragAndDrop = new PlaylistsDragAndDrop(deps.log);
-  owned.add(
+  const view = owned.add(
     vscode.window.createTreeView(PLAYLISTS_VIEW_ID, {
       treeDataProvider: provider,
       dragAndDropController: dragAndDrop,
@@ -36,6 +36,11 @@ export function registerPlaylists(deps: { context: vscode.ExtensionContext; play
       showCollapseAll: true,
     }),
   );
+  // File watchers can miss events (seen under load; network drives may have none): re-read
+  // when the view comes into sight and when the window regains focus, the moments a change
+  // made elsewhere (git pull, another editor) is about to be looked at.
+  owned.add(view.onDidChangeVisibility((event) => event.visible && playlists.refresh()));
+  owned.add(vscode.window.onDidChangeWindowState((state) => state.focused && view.visible && playlists.refresh()));
   owned.add(registerPlaylistCommands({ playlists, player: deps.player, log: deps.log }));
   const internals: PlaylistsInternals = { provider, dragAndDrop };
   owned.add(vscode.commands.registerCommand('_playhead.playlists.internals', () => internals));
