@@ -22,9 +22,16 @@ export function anchorTime(positionAt: number, receivedAt: number): number {
   return age >= 0 && age <= MAX_CLOCK_SKEW_MS ? positionAt : receivedAt;
 }
 
+/**
+ * Updates arrive 4 times a second while playing. When they stop (the engine starved, the
+ * extension host busy), the playhead holds this far past the last one instead of running
+ * ahead of the audio on the clock alone; the next update re-anchors it.
+ */
+const MAX_EXTRAPOLATION_MS = 1500;
+
 /** The extrapolated position at `now`, clamped to [0, duration]. Paused positions do not move. */
 export function positionAt(anchor: PositionAnchor, now: number, durationMs: number | undefined): number {
-  const elapsed = anchor.playing ? Math.max(0, now - anchor.at) : 0;
+  const elapsed = anchor.playing ? Math.min(MAX_EXTRAPOLATION_MS, Math.max(0, now - anchor.at)) : 0;
   const position = Math.max(0, anchor.positionMs + elapsed);
   return durationMs !== undefined && durationMs > 0 ? Math.min(position, durationMs) : position;
 }

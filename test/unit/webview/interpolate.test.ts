@@ -7,7 +7,13 @@ describe('webview position interpolation', () => {
   it('advances with the clock while playing', () => {
     assert.equal(positionAt(anchor, 1_000_000, 200_000), 10_000);
     assert.equal(positionAt(anchor, 1_000_250, 200_000), 10_250);
-    assert.equal(positionAt(anchor, 1_002_000, 200_000), 12_000);
+    assert.equal(positionAt(anchor, 1_001_000, 200_000), 11_000);
+  });
+
+  it('holds 1.5 s past the last update when updates stop, instead of running ahead of the audio', () => {
+    assert.equal(positionAt(anchor, 1_001_500, 200_000), 11_500);
+    assert.equal(positionAt(anchor, 1_003_000, 200_000), 11_500);
+    assert.equal(positionAt(anchor, 1_060_000, 200_000), 11_500);
   });
 
   it('stands still while paused', () => {
@@ -15,13 +21,13 @@ describe('webview position interpolation', () => {
   });
 
   it('never runs past the end or before the start', () => {
-    assert.equal(positionAt(anchor, 1_500_000, 200_000), 200_000);
+    assert.equal(positionAt({ ...anchor, positionMs: 199_500 }, 1_001_000, 200_000), 200_000);
     assert.equal(positionAt(anchor, 999_000, 200_000), 10_000); // clock went backwards
     assert.equal(positionAt({ ...anchor, positionMs: -50 }, 1_000_000, 200_000), 0);
   });
 
   it('keeps going without a known duration', () => {
-    assert.equal(positionAt(anchor, 1_010_000, undefined), 20_000);
+    assert.equal(positionAt(anchor, 1_001_000, undefined), 11_000);
   });
 
   it('trusts the host timestamp only when the clocks agree', () => {
