@@ -64,14 +64,8 @@ function decodeVorbisPackets(inner: VorbisInner, packets: Uint8Array[], output: 
     inner._inputLen.buf[0] = packet.length;
     wasm.decode_packets(inner._decoder);
     const samples = inner._samplesDecoded.buf[0]!;
-    if (total + samples > out[0]!.length) {
-      // Not expected (the bound is exact or above), but never worth a RangeError.
-      out = out.map((c) => {
-        const grown = new Float32Array(2 * (total + samples));
-        grown.set(c.subarray(0, total));
-        return grown;
-      });
-    }
+    // Not expected (the bound is exact or above), but never worth a RangeError.
+    if (total + samples > out[0]!.length) out = grow(out, total + samples, total);
     if (samples > 0) {
       const pointers = new Uint32Array(wasm.HEAP, inner._outputBufferPtr.buf[0], channels);
       for (let c = 0; c < channels; c++) out[c]!.set(new Float32Array(wasm.HEAP, pointers[c], samples), total);
@@ -189,6 +183,72 @@ interface OpusPacketDecoder {
   free(): void;
 }
 
+/** What OpusDecoder.decodeFrames itself uses (@audio/decode-opus/core, pinned by package-lock). */
+interface OpusInner {
+  module?: {
+    HEAPU8: Uint8Array;
+    HEAPF32: Float32Array;
+    _malloc(bytes: number): number;
+    _free(pointer: number): void;
+    _audio_opus_decode?(handle: number, input: number, length: number): number;
+    _audio_opus_output?(handle: number): number;
+  };
+  handle?: number;
+  input?: number;
+  capacity?: number;
+  channels?: number;
+}
+
+/**
+ * decodeFrames without its two copies (each packet's output sliced out of the wasm heap per
+ * channel, then all joined into new arrays): the same calls in the same order, each packet's
+ * planar output copied once into `output`'s arrays. Undefined when this version of the
+ * library does not look as expected: use decodeFrames() then (opus.test.ts compares with
+ * libopus through ffmpeg on this path).
+ */
+function decodeOpusPackets(decoder: OpusPacketDecoder, packets: Uint8Array[], output: PlanarBuffer) {
+  const inner = decoder as unknown as OpusInner;
+  const module = inner.module;
+  const channels = inner.channels ?? 0;
+  if (!module?._audio_opus_decode || !module._audio_opus_output || !inner.handle || typeof inner.capacity !== 'number' || channels <= 0) return undefined;
+  let bound = 0;
+  for (const packet of packets) bound += opusPacketDuration(packet);
+  let out = output.take(bound);
+  const errors: { message: string }[] = [];
+  let total = 0;
+  for (const packet of packets) {
+    if (packet.length > inner.capacity) {
+      const input = module._malloc(packet.length);
+      if (!input) throw new Error('Unable to allocate Opus input buffer');
+      if (inner.input) module._free(inner.input);
+      inner.input = input;
+      inner.capacity = packet.length;
+    }
+    if (packet.length) module.HEAPU8.set(packet, inner.input);
+    const decoded = module._audio_opus_decode(inner.handle, inner.input ?? 0, packet.length);
+    if (decoded < 0) {
+      errors.push({ message: `libopus ${decoded}` });
+      continue;
+    }
+    if (decoded === 0) continue;
+    if (total + decoded > out[0]!.length) out = grow(out, total + decoded, total); // a TOC that undercounts
+    // HEAPF32 is read after the call: the heap may have grown (and been replaced) in it.
+    const offset = module._audio_opus_output(inner.handle) >> 2;
+    for (let c = 0; c < channels; c++) out[c]!.set(module.HEAPF32.subarray(offset + c * decoded, offset + (c + 1) * decoded), total);
+    total += decoded;
+  }
+  return { channelData: out.map((c) => (total === c.length ? c : c.subarray(0, total))), samplesDecoded: total, errors };
+}
+
+/** Fresh arrays of `length` holding the first `keep` samples of `arrays` (a bound proved short). */
+function grow(arrays: Float32Array[], length: number, keep: number): Float32Array[] {
+  return arrays.map((c) => {
+    const grown = new Float32Array(2 * length);
+    grown.set(c.subarray(0, keep));
+    return grown;
+  });
+}
+
 /** Opus via @audio/decode-opus's packet decoder (libopus). Always 48 kHz output. */
 export async function createOpusCodec(headers: Uint8Array[], uri: string): Promise<OggCodec> {
   const head = headers[0]!;
@@ -205,6 +265,8 @@ export async function createOpusCodec(headers: Uint8Array[], uri: string): Promi
     options.coupledStreamCount = head[20];
     options.channelMappingTable = [...head.subarray(21, 21 + channels)];
   }
+  // Chunks are borrowed (types.ts): one set of output arrays for the codec's life.
+  const output = new PlanarBuffer(channels);
   const { createOpusDecoder } = await import('@audio/decode-opus/core');
   const decoder = (await createOpusDecoder()) as unknown as OpusPacketDecoder;
   try {
@@ -228,7 +290,7 @@ export async function createOpusCodec(headers: Uint8Array[], uri: string): Promi
     async restart() {
       decoder.configure(options); // configure() recreates the libopus state
     },
-    decode: (packets) => decoder.decodeFrames(packets),
+    decode: (packets) => decodeOpusPackets(decoder, packets, output) ?? decoder.decodeFrames(packets),
     free: () => decoder.free(),
   };
 }
