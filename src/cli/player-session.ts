@@ -3,7 +3,8 @@ import { userConfigDir } from '../base/config-dir';
 import { JsonFileStore } from '../base/json-file-store';
 import type { EngineError } from '../engine/api';
 import type { EngineClient } from '../engine/client';
-import { Player } from '../player';
+import type { IDisposable } from '../base/lifecycle';
+import { PlaybackClaim, Player, pauseWhenOthersPlay } from '../player';
 import type { CliIO } from './command';
 import { createCliEngine } from './engine-setup';
 import { CliEngineView } from './cli-engine-view';
@@ -33,6 +34,9 @@ export class PlayerSession {
     readonly player: Player,
     private readonly store: JsonFileStore,
     private readonly firstOutputError: () => EngineError | undefined,
+    /** Pauses this run when a VS Code window starts playing (and vice versa). Only when heard,
+     * and only at a terminal, where a key resumes it: a script's run must not sit paused. */
+    private readonly oneAtATime: IDisposable | undefined,
   ) {}
 
   /** The first output error (device or file could not be opened): exit code noOutput. */
@@ -68,7 +72,7 @@ export class PlayerSession {
         if (options.verbose) io.stderr.write(`playhead: player: ${message}\n`);
       },
     });
-    return new PlayerSession(engine, player, store, () => outputError);
+    return new PlayerSession(engine, player, store, () => outputError, sounding(options.sink) && io.stdin.isTTY === true ? oneAtATime(player, io) : undefined);
   }
 
   /** Stops playback, saves the state and shuts the engine process down. Safe to call twice. */
@@ -80,12 +84,33 @@ export class PlayerSession {
       await withTimeout(this.player.whenEngineIdle(), shutdownBudgetMs);
       await withTimeout(this.player.flush(), shutdownBudgetMs);
     } finally {
+      this.oneAtATime?.dispose();
       this.player.dispose();
       this.engine.dispose();
       await withTimeout(this.store.flush(), shutdownBudgetMs);
       this.store.dispose();
     }
   }
+}
+
+/** Whether the sink is heard (a device or a command-line player), not a file or nothing. */
+function sounding(sink: string): boolean {
+  return sink !== 'null' && !sink.startsWith('wav:');
+}
+
+/** Like VS Code windows: one player sounds at a time; starting here pauses them, and theirs pauses this. */
+function oneAtATime(player: Player, io: CliIO): IDisposable {
+  const claim = new PlaybackClaim(path.join(userConfigDir('playhead'), 'now-playing.json'), 'playhead command line', (message) => io.stderr.write(`playhead: ${message}\n`));
+  const wiring = pauseWhenOthersPlay(player, claim, {
+    enabled: () => true,
+    onPaused: (by) => io.stderr.write(`\nplayhead: paused, ${by.label} started playing (space resumes)\n`),
+  });
+  return {
+    dispose() {
+      wiring.dispose();
+      claim.dispose();
+    },
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

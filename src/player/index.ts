@@ -15,3 +15,7 @@ export type { StateStore } from './store';
 export { MemoryStateStore } from './store';
 export { storageKeys } from './persistence';
 export type { TimerHost } from './save-scheduler';
+export { PlaybackClaim } from './playback-claim';
+export type { ClaimRecord } from './playback-claim';
+export { pauseWhenOthersPlay } from './one-at-a-time';
+export type { OneAtATimeOptions } from './one-at-a-time';

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable, toDisposable } from '../base/lifecycle';
+import { Disposable, MutableDisposable, toDisposable } from '../base/lifecycle';
 import type { EngineClient } from '../engine/client';
 import { engineReport } from '../diagnostics/host-report';
 import { countEmitterSubscriptions } from '../diagnostics/tracked';
-import { Player } from '../player';
+import { userConfigDir } from '../base/config-dir';
+import { PlaybackClaim, Player, pauseWhenOthersPlay } from '../player';
 import { startApiServer } from './api-server';
 import { QueueFromFiles } from './commands/play-folder';
 import { playUrl } from './commands/play-url';
@@ -60,6 +61,7 @@ export class PlayheadExtension extends Disposable {
     };
 
     this._register(new StatusBarController(this.viewModel));
+    this.registerOneAtATime();
     this._register(
       registerDiagnostics({
         player: this.player,
@@ -98,6 +100,26 @@ export class PlayheadExtension extends Disposable {
 
   showPlayer(): PlayerPanel {
     return PlayerPanel.show(this.panelOptions);
+  }
+
+  /**
+   * Every VS Code window runs its own Playhead: when one starts playing, the others pause
+   * (`playhead.pauseWhenAnotherWindowPlays`). The claim file is in the per-user folder the
+   * command line uses too, so `playhead play` in a terminal takes part.
+   */
+  private registerOneAtATime(): void {
+    const label = `VS Code window${vscode.workspace.name ? ` (${vscode.workspace.name})` : ''}`;
+    const claim = this._register(new PlaybackClaim(path.join(userConfigDir('playhead'), 'now-playing.json'), label, (message) => this.log.warn(message)));
+    const message = this._register(new MutableDisposable());
+    this._register(
+      pauseWhenOthersPlay(this.player, claim, {
+        enabled: () => vscode.workspace.getConfiguration('playhead').get<boolean>('pauseWhenAnotherWindowPlays', true),
+        onPaused: (by) => {
+          this.log.info(`paused: ${by.label} started playing`);
+          message.value = vscode.window.setStatusBarMessage(`$(debug-pause) Playhead paused: ${by.label} started playing`, 5000);
+        },
+      }),
+    );
   }
 
   /** `playhead.state` ('stopped' | 'playing' | 'paused' | 'buffering') for when-clauses. */
