@@ -112,6 +112,11 @@ export function openApiDocument(): object {
             trackNo: { type: 'number', minimum: 0 },
             discNo: { type: 'number', minimum: 0 },
             hasCover: { type: 'boolean' },
+            replayGain: {
+              type: 'object',
+              description: 'From the tags: gains in dB, peaks as linear ratios (1 = full scale).',
+              properties: { trackGain: { type: 'number' }, trackPeak: { type: 'number' }, albumGain: { type: 'number' }, albumPeak: { type: 'number' } },
+            },
           },
         },
         QueueItem: { type: 'object', required: ['id', 'track'], properties: { id: { type: 'string' }, track: ref('Track') } },

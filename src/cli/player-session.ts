@@ -4,7 +4,7 @@ import { JsonFileStore } from '../base/json-file-store';
 import type { EngineError } from '../engine/api';
 import type { EngineClient } from '../engine/client';
 import type { IDisposable } from '../base/lifecycle';
-import { PlaybackClaim, Player, pauseWhenOthersPlay } from '../player';
+import { PlaybackClaim, Player, pauseWhenOthersPlay, type ReplayGainMode } from '../player';
 import type { CliIO } from './command';
 import { createCliEngine } from './engine-setup';
 import { CliEngineView } from './cli-engine-view';
@@ -16,6 +16,8 @@ export interface PlayerSessionOptions {
   readonly verbose?: boolean;
   /** Start the first track this far in (`play --start`). */
   readonly startMs?: number;
+  /** `play --replaygain`; off when not given. */
+  readonly replayGain?: ReplayGainMode;
 }
 
 /** How long shutting down may wait for the engine before giving up on it. */
@@ -68,6 +70,7 @@ export class PlayerSession {
         holdUntilPreload: options.sink.startsWith('wav:'),
       }),
       store,
+      replayGain: () => options.replayGain ?? 'off',
       log: (message) => {
         if (options.verbose) io.stderr.write(`playhead: player: ${message}\n`);
       },

@@ -13,6 +13,8 @@ export interface TrackRef {
   readonly id: string;
   /** Absolute file path or http(s) URL. */
   readonly uri: string;
+  /** Linear factor the track's samples play at (ReplayGain), on top of the volume. 1 if absent. */
+  readonly gain?: number;
 }
 
 /**

@@ -63,6 +63,8 @@ const VOLUME_RAMP_MS = 15;
  */
 const POSITION_INTERVAL_MS = 100;
 const STATS_INTERVAL_MS = 1000;
+/** Between two tracks' gains at a gapless join. */
+const TRACK_GAIN_RAMP_MS = 10;
 /** The pipe must stay empty this long while playing before we call it starvation. */
 const STARVED_AFTER_MS = 150;
 /** While playing, feed a clocked device silence only after the pipe was empty this long. */
@@ -176,7 +178,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private readonly tracker = new PositionTracker();
   private readonly volume = new GainRamp(1, 0);
   private readonly fade = new GainRamp(1, 0);
-  private readonly gain = new ProductGain(this.volume, this.fade);
+  /** The playing track's own factor (ReplayGain, from its TrackRef). */
+  private readonly trackGain = new GainRamp(1, 0);
+  private readonly gain = new ProductGain(new ProductGain(this.volume, this.fade), this.trackGain);
   private volumeTarget = 1;
 
   private nextSessionId = 1;
@@ -465,6 +469,18 @@ export class LocalEngine extends Disposable implements AudioEngine {
   }
 
   /** Flush the pipe and wait until the decoder task has let go of its decoder. */
+  /**
+   * Each track at its own gain. A track that follows another gaplessly ramps to it over a few
+   * milliseconds (two gains meeting at a sample would click); anything else starts from
+   * silence, so it starts at its gain.
+   */
+  private applyTrackGain(session: Session): void {
+    const wanted = session.loaded.track.gain ?? 1;
+    if (wanted === this.trackGain.targetValue) return;
+    if (session.gapless) this.trackGain.rampTo(wanted, this.framesFor(TRACK_GAIN_RAMP_MS));
+    else this.trackGain.set(wanted);
+  }
+
   private async stopDecoding(): Promise<void> {
     this.pipe.flush();
     await this.producer;
@@ -660,6 +676,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       }
       const piece = this.pipe.take(frames);
       if (!piece || piece.type !== 'pcm') continue;
+      this.applyTrackGain(session);
       const pieceFrames = piece.channels[0]?.length ?? 0;
       const pcm = interleaveS16(piece.channels, sink.format.channels, this.gain, this.scratch);
       if (this.fadeOutPending && this.fade.isSteady) this.fadeOutPending = false;

@@ -145,8 +145,22 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const isOptNum = (v: unknown): boolean => v === undefined || isNum(v);
 
+/** ReplayGain factors beyond this (+24 dB) are damage, not a quiet recording. */
+const MAX_TRACK_GAIN = 16;
+
 export function isTrackRef(value: unknown): value is TrackRef {
-  return isObj(value) && isStr(value.id) && isStr(value.uri) && value.uri.length > 0;
+  return (
+    isObj(value) &&
+    isStr(value.id) &&
+    isStr(value.uri) &&
+    value.uri.length > 0 &&
+    (value.gain === undefined || (isNum(value.gain) && value.gain >= 0 && value.gain <= MAX_TRACK_GAIN))
+  );
+}
+
+/** The fields of a TrackRef, nothing else the message carried. */
+function trackRefOf(track: TrackRef): TrackRef {
+  return { id: track.id, uri: track.uri, ...(track.gain !== undefined && track.gain !== 1 ? { gain: track.gain } : {}) };
 }
 
 function isFormat(value: unknown): boolean {
@@ -178,7 +192,7 @@ export function parseCommand(value: unknown): EngineCommand | string {
       if (!isTrackRef(c.track)) return 'load: bad track';
       if (!isOptNum(c.startMs) || (isNum(c.startMs) && c.startMs < 0)) return 'load: bad startMs';
       if (!isBool(c.autoplay)) return 'load: bad autoplay';
-      return { type: 'load', track: { id: c.track.id, uri: c.track.uri }, startMs: c.startMs as number | undefined, autoplay: c.autoplay };
+      return { type: 'load', track: trackRefOf(c.track), startMs: c.startMs as number | undefined, autoplay: c.autoplay };
     case 'play':
     case 'pause':
     case 'stop':
@@ -200,7 +214,7 @@ export function parseCommand(value: unknown): EngineCommand | string {
       return { type: 'setVolume', volume: c.volume };
     case 'preloadNext':
       if (c.track !== undefined && !isTrackRef(c.track)) return 'preloadNext: bad track';
-      return { type: 'preloadNext', track: c.track === undefined ? undefined : { id: c.track.id, uri: c.track.uri } };
+      return { type: 'preloadNext', track: c.track === undefined ? undefined : trackRefOf(c.track) };
     case 'setDevice':
       if (c.name !== undefined && !isStr(c.name)) return 'setDevice: bad name';
       return { type: 'setDevice', name: c.name };

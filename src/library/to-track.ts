@@ -17,5 +17,6 @@ export function toPlayerTrack(scanned: ScannedTrack): Track {
     ...(tags.trackNumber !== undefined && { trackNo: tags.trackNumber }),
     ...(tags.discNumber !== undefined && { discNo: tags.discNumber }),
     ...(tags.hasCover !== undefined && { hasCover: tags.hasCover }),
+    ...(tags.replayGain !== undefined && { replayGain: tags.replayGain }),
   };
 }

@@ -1,5 +1,5 @@
 import type { TrackRef } from '../engine/api';
-import type { QueueItem } from './track';
+import type { QueueItem, Track } from './track';
 
 export interface Preload {
   readonly ref: TrackRef;
@@ -21,6 +21,9 @@ export class EngineRefs {
   private preload: Preload | undefined;
   /** Preloads replaced while the current track played: the engine may already have moved to one. */
   private readonly superseded = new Set<string>();
+
+  /** `gainOf`: the factor a track plays at (ReplayGain), read as each ref is made. */
+  constructor(private readonly gainOf: (track: Track) => number = () => 1) {}
 
   /** The ref the engine has, or is loading, for the current item. */
   get current(): TrackRef | undefined {
@@ -102,7 +105,8 @@ export class EngineRefs {
   }
 
   private mint(item: QueueItem): TrackRef {
-    return { id: `${item.id}@${++this.serial}`, uri: item.track.uri };
+    const gain = this.gainOf(item.track);
+    return { id: `${item.id}@${++this.serial}`, uri: item.track.uri, ...(gain !== 1 && { gain }) };
   }
 }
 

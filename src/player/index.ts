@@ -19,3 +19,6 @@ export { PlaybackClaim } from './playback-claim';
 export type { ClaimRecord } from './playback-claim';
 export { pauseWhenOthersPlay } from './one-at-a-time';
 export type { OneAtATimeOptions } from './one-at-a-time';
+export { replayGainFactor, replayGainModes } from './replay-gain';
+export type { ReplayGainMode } from './replay-gain';
+export type { TrackReplayGain } from './track';

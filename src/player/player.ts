@@ -14,6 +14,7 @@ import {
   storageKeys,
 } from './persistence';
 import { AdvanceKind, MoveDirection, PlayOrder, RepeatMode, repeatModes } from './play-order';
+import { replayGainFactor, type ReplayGainMode } from './replay-gain';
 import { Queue } from './queue';
 import { accepted, CommandResult, rejected } from './result';
 import { realTimers, SaveScheduler, TimerHost } from './save-scheduler';
@@ -40,6 +41,8 @@ export interface PlayerOptions {
   /** Previous restarts the track instead when further in than this. Default 3000 ms. */
   readonly restartThresholdMs?: number;
   readonly historyLimit?: number;
+  /** ReplayGain mode, read at each load and preload (a change applies from the next track). Default off. */
+  readonly replayGain?: () => ReplayGainMode;
 }
 
 export interface QueueChange {
@@ -81,7 +84,7 @@ export class Player extends Disposable {
   private readonly saver: SaveScheduler<StoreKey>;
 
   /** What the engine has been given: tells current, preloaded and stale engine events apart. */
-  private readonly refs = new EngineRefs();
+  private readonly refs: EngineRefs;
 
   private positionMs = 0;
   private positionAt: number;
@@ -133,6 +136,8 @@ export class Player extends Disposable {
     this.positionSaveIntervalMs = options.positionSaveIntervalMs ?? 5000;
     this.saveDelayMs = options.saveDelayMs ?? 250;
     this.restartThresholdMs = options.restartThresholdMs ?? 3000;
+    const replayGain = options.replayGain ?? (() => 'off');
+    this.refs = new EngineRefs((track) => replayGainFactor(track, replayGain()));
     this.order = new PlayOrder(this.queue, options.random);
     this.playHistory = new PlayHistory(options.historyLimit);
     this.positionAt = this.now();

@@ -16,6 +16,31 @@ export interface Track {
   readonly discNo?: number;
   /** Whether the library can produce cover art for it (read lazily, never stored here). */
   readonly hasCover?: boolean;
+  /** ReplayGain values from its tags (gains in dB, peaks as linear ratios). */
+  readonly replayGain?: TrackReplayGain;
+}
+
+export interface TrackReplayGain {
+  readonly trackGain?: number;
+  readonly trackPeak?: number;
+  readonly albumGain?: number;
+  readonly albumPeak?: number;
+}
+
+const replayGainKeys = ['trackGain', 'trackPeak', 'albumGain', 'albumPeak'] as const;
+
+/** A stored ReplayGain record, or undefined when it is not one (every value a finite number). */
+function parseReplayGain(value: unknown): TrackReplayGain | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const gain: { -readonly [K in keyof TrackReplayGain]: TrackReplayGain[K] } = {};
+  for (const key of replayGainKeys) {
+    const field = record[key];
+    if (field === undefined) continue;
+    if (typeof field !== 'number' || !Number.isFinite(field)) return undefined;
+    gain[key] = field;
+  }
+  return gain;
 }
 
 /**
@@ -76,6 +101,13 @@ export function parseTrack(value: unknown): Track | undefined {
       return undefined;
     }
     track.hasCover = record.hasCover;
+  }
+  if (record.replayGain !== undefined) {
+    const replayGain = parseReplayGain(record.replayGain);
+    if (!replayGain) {
+      return undefined;
+    }
+    track.replayGain = replayGain;
   }
   return track;
 }

@@ -5,7 +5,7 @@ import type { EngineClient } from '../engine/client';
 import { engineReport } from '../diagnostics/host-report';
 import { countEmitterSubscriptions } from '../diagnostics/tracked';
 import { userConfigDir } from '../base/config-dir';
-import { PlaybackClaim, Player, pauseWhenOthersPlay } from '../player';
+import { PlaybackClaim, Player, pauseWhenOthersPlay, replayGainModes, type ReplayGainMode } from '../player';
 import { startApiServer } from './api-server';
 import { QueueFromFiles } from './commands/play-folder';
 import { playUrl } from './commands/play-url';
@@ -45,6 +45,10 @@ export class PlayheadExtension extends Disposable {
       new Player({
         engine: this.engine,
         store: new MementoStateStore(context.workspaceState, context.globalState),
+        replayGain: () => {
+          const mode = vscode.workspace.getConfiguration('playhead').get<string>('replayGain', 'track');
+          return replayGainModes.includes(mode as ReplayGainMode) ? (mode as ReplayGainMode) : 'track';
+        },
         log: (message) => this.log.info(`[player] ${message}`),
       }),
     );

@@ -1,6 +1,6 @@
 import { DisposableStore, toDisposable } from '../../base/lifecycle';
 import { resolvePlayInputs } from '../../library/resolve-inputs';
-import { repeatModes, type RepeatMode } from '../../player';
+import { repeatModes, replayGainModes, type RepeatMode, type ReplayGainMode } from '../../player';
 import { CliCommand, CliIO, ExitCode, numberFlag, parseArgs, UsageError } from '../command';
 import { sinkForOutput } from '../engine-setup';
 import { KeyAction, KeyControls } from '../key-controls';
@@ -24,6 +24,7 @@ Options:
   --shuffle          play in random order
   --repeat MODE      off (default), all or one
   --start SECONDS    begin the first track this far in
+  --replaygain MODE  track (default: each track at its ReplayGain level), album, or off
   --verbose          also print the engine's and player's diagnostics
 
 Exit codes: 0 played to the end (or q), 2 wrong arguments, 3 nothing playable,
@@ -41,12 +42,14 @@ export const playCommand: CliCommand = {
   summary: 'Play folders, files, playlists or URLs to the end, with keys on a terminal',
   usage,
   async run(args, io) {
-    const parsed = parseArgs(args, { output: 'value', device: 'value', shuffle: 'boolean', repeat: 'value', start: 'value', verbose: 'boolean' });
+    const parsed = parseArgs(args, { output: 'value', device: 'value', shuffle: 'boolean', repeat: 'value', start: 'value', replaygain: 'value', verbose: 'boolean' });
     if (parsed.positionals.length === 0) throw new UsageError('expected at least one PATH or URL');
     const sink = sinkForOutput(parsed.flags.get('output'));
     const device = parsed.flags.get('device');
     const repeat = parsed.flags.get('repeat') ?? 'off';
     if (!repeatModes.includes(repeat as RepeatMode)) throw new UsageError(`--repeat must be off, all or one, got ${String(repeat)}`);
+    const replayGain = parsed.flags.get('replaygain') ?? 'track';
+    if (!replayGainModes.includes(replayGain as ReplayGainMode)) throw new UsageError(`--replaygain must be track, album or off, got ${String(replayGain)}`);
     const startSeconds = numberFlag(parsed, 'start', 0)!;
     if (startSeconds < 0) throw new UsageError('--start must be ≥ 0');
 
@@ -71,6 +74,7 @@ export const playCommand: CliCommand = {
       io,
       verbose: parsed.flags.has('verbose'),
       startMs: startSeconds * 1000,
+      replayGain: replayGain as ReplayGainMode,
     });
     try {
       const { player } = session;

@@ -80,6 +80,35 @@ describe('engine: LocalEngine with the wav and null sinks', () => {
     assert.equal(silentGapsInside, 0);
   });
 
+  it('plays each track at its TrackRef gain (ReplayGain): exact from the first sample, ramped at a gapless join', async () => {
+    const level = (file: string, frames: number) => writeWavS16(file, new Int16Array(frames * 2).fill(16_000), 44_100, 2);
+    const quiet = path.join(dir, 'rg-a.wav');
+    const plain = path.join(dir, 'rg-b.wav');
+    level(quiet, 30_000);
+    level(plain, 30_000);
+    const out = path.join(dir, 'replaygain.wav');
+    const engine = new LocalEngine({ sink: `wav:${out}`, pauseFadeMs: 0 });
+    try {
+      const ended = once(engine.onTrackEnded);
+      await engine.load({ id: 'a', uri: quiet, gain: 0.5 }, { autoplay: false });
+      await engine.preloadNext({ id: 'b', uri: plain });
+      await engine.play();
+      assert.deepEqual(await ended, { trackId: 'b' });
+    } finally {
+      engine.dispose();
+    }
+    const { pcm } = readWavS16(out);
+    const left = (frame: number) => pcm[frame * 2]!;
+    assert.equal(pcm.length, 60_000 * 2);
+    for (let f = 0; f < 30_000; f++) assert.equal(left(f), 8000, `frame ${f} of the quiet track`);
+    const ramp = 441; // 10 ms
+    for (let f = 30_000; f < 30_000 + ramp; f++) {
+      assert.ok(left(f) >= left(f - 1) && left(f) <= 16_000, `the join ramps up smoothly (frame ${f}: ${left(f)})`);
+      assert.ok(left(f) - left(f - 1) <= 40, `no step at the join (frame ${f})`);
+    }
+    for (let f = 30_000 + ramp; f < 60_000; f++) assert.equal(left(f), 16_000, `frame ${f} of the plain track`);
+  });
+
   it('volume and pause/resume ramp per sample: no step, no lost frame', async () => {
     // A DC signal at half scale: any click would be a jump between neighbouring samples.
     const frames = 44_100 * 2;
