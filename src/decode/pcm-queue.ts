@@ -4,6 +4,12 @@ import type { PcmChunk } from './types';
  * Between a codec and read(): places decoded blocks on the track's timeline, drops what lies
  * before the seek target (pre-roll) or past the end (padding), fixes the channel count,
  * and hands out chunks of bounded size.
+ *
+ * Blocks are kept and handed out as views of the pushed arrays, never copies (trimmed ones
+ * too). So a decoder may push views of a reused output buffer (PlanarBuffer) as long as it
+ * refills that buffer only when the queue is empty: every decoder's read() takes from the
+ * queue first and decodes only when it is, and the chunk it handed out last is borrowed
+ * until that read() (PcmChunk).
  */
 export class PcmQueue {
   private readonly blocks: PcmChunk[] = [];
@@ -37,7 +43,7 @@ export class PcmQueue {
     let to = length;
     if (this.endFrame !== undefined) to = Math.min(to, this.endFrame - frame);
     if (to <= from) return end;
-    const channels = fitChannels(data, this.channels).map((c) => (from === 0 && to === length ? c : c.slice(from, to)));
+    const channels = fitChannels(data, this.channels).map((c) => (from === 0 && to === length ? c : c.subarray(from, to)));
     this.blocks.push({ frame: frame + from, channels });
     this.queued += to - from;
     this.skipUntil = Math.max(this.skipUntil, frame + to);
@@ -58,6 +64,38 @@ export class PcmQueue {
     this.blocks[0] = { frame: head.frame + this.maxChunk, channels: head.channels.map((c) => c.subarray(this.maxChunk)) };
     this.queued -= this.maxChunk;
     return chunk;
+  }
+}
+
+/**
+ * A decoder's reused planar output: `frames` frames filled from the start of each channel.
+ * The decoder pushes views of it to its PcmQueue and refills it (from frames = 0) only when
+ * the queue is empty, so decoding does not allocate fresh arrays per step.
+ */
+export class PlanarBuffer {
+  channels: Float32Array[];
+  frames = 0;
+
+  constructor(channels: number, capacity: number) {
+    this.channels = Array.from({ length: channels }, () => new Float32Array(capacity));
+  }
+
+  /** Room for `more` frames after the `frames` filled, which are kept (grows by doubling). */
+  reserve(more: number): void {
+    const need = this.frames + more;
+    const capacity = this.channels[0]?.length ?? 0;
+    if (need <= capacity) return;
+    const grown = Math.max(need, capacity * 2);
+    this.channels = this.channels.map((c) => {
+      const bigger = new Float32Array(grown);
+      bigger.set(c.subarray(0, this.frames));
+      return bigger;
+    });
+  }
+
+  /** Views of the frames filled. */
+  filled(): Float32Array[] {
+    return this.channels.map((c) => c.subarray(0, this.frames));
   }
 }
 

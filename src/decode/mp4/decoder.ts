@@ -1,9 +1,13 @@
-import { PcmQueue } from '../pcm-queue';
+import { ReadAhead } from '../byte-source';
+import { fitChannels, PcmQueue, PlanarBuffer } from '../pcm-queue';
 import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
-import { createAacWasm, type SyncAudioDecoder } from '../wasm';
+import { aacDecodeInto, createAacWasm, type SyncAudioDecoder } from '../wasm';
 import { parseAudioTrack, readMoov, type Mp4AudioTrack } from './demux';
 
-const UNITS_PER_STEP = 32;
+/** 8 units are one chunk of 8192 frames (two with SBR): the output buffer stays small and warm in cache. */
+const UNITS_PER_STEP = 8;
+/** Bytes read at once (~2.7 s at 192 kbit/s): one file read per ~15 steps, not each. */
+const READ_AHEAD = 64 * 1024;
 /** Access units decoded before a seek target: FAAD2 withholds the first one, and the one after
  * needs its predecessor's overlap. Two more than strictly needed, for safety. */
 const PREROLL_UNITS = 3;
@@ -13,7 +17,8 @@ const PREROLL_UNITS = 3;
  * moov box is at the start or the end, and decoded access unit by access unit with FAAD2
  * (@audio/decode-aac in raw mode). Gapless trimming (edit list or iTunSMPB) and seeking are
  * ours. FAAD2 withholds its first decoded unit, so after (re)starting at unit s the output
- * begins at the start time of unit s + 1.
+ * begins at the start time of unit s + 1. Units are read through a reused read-ahead block and
+ * decoded into one reused output buffer (aacDecodeInto), whose views read() hands out.
  */
 export class Mp4Decoder implements Decoder {
   readonly format: AudioFormat;
@@ -23,6 +28,9 @@ export class Mp4Decoder implements Decoder {
   /** Track frame where the next output sample belongs. */
   private outPos = 0;
   private disposed = false;
+  /** FAAD2's input is copied into the wasm heap, so views of a reused block are safe to hand it. */
+  private readonly readAhead: ReadAhead;
+  private readonly out: PlanarBuffer;
 
   private constructor(
     private readonly source: ByteSource,
@@ -35,6 +43,8 @@ export class Mp4Decoder implements Decoder {
     const total = track.duration === undefined ? undefined : Math.round(track.duration * this.scale);
     this.format = { codec: 'aac', sampleRate, channels, totalFrames: total, bitsPerSample: undefined, lossless: false };
     this.queue = new PcmQueue(channels, total);
+    this.readAhead = new ReadAhead(source, READ_AHEAD);
+    this.out = new PlanarBuffer(channels, UNITS_PER_STEP * 1024);
     this.restartAt(0);
   }
 
@@ -60,31 +70,46 @@ export class Mp4Decoder implements Decoder {
     const { offsets, sizes } = this.track;
     const first = this.nextUnit;
     let last = first + 1;
-    // Read a run of units that lie back to back in the file with one read.
+    // A run of units that lie back to back in the file: one piece of the read-ahead block.
     while (last < sizes.length && last - first < UNITS_PER_STEP && offsets[last] === offsets[last - 1]! + sizes[last - 1]!) last++;
     const start = offsets[first]!;
     const length = offsets[last - 1]! + sizes[last - 1]! - start;
-    const bytes = await this.source.read(start, length);
+    const bytes = await this.readAhead.bytes(start, start + length);
     if (bytes.length < length) {
       throw new DecodeError('truncated', `${this.source.uri}: MP4 data ends at byte ${start + bytes.length}, inside access unit ${first}`, {
         byte: start + bytes.length,
         frame: this.outPos,
       });
     }
-    const units = [];
-    for (let u = first; u < last; u++) units.push(bytes.subarray(offsets[u]! - start, offsets[u]! - start + sizes[u]!));
-    let decoded;
+    // The queue is empty (read() decodes only then), so the buffer its last chunk viewed is free.
+    const out = this.out;
+    out.frames = 0;
     try {
-      // One call per run of units; FAAD2's output is contiguous, so only the total matters.
-      decoded = this.wasm.decode(units);
+      // Units FAAD2 rejects are skipped (their samples are missing), as the library does.
+      if (aacDecodeInto(this.wasm, bytes, sizes, first, last, out) === undefined) this.decodeWithLibrary(bytes, first, last);
     } catch (error) {
       throw new DecodeError('corrupt', `${this.source.uri}: AAC decode failed between bytes ${start} and ${start + length} (units ${first}-${last - 1}): ${(error as Error).message}`, {
         byte: start,
         frame: this.outPos,
       });
     }
-    if (decoded.channelData.length && decoded.channelData[0]!.length) this.outPos = this.queue.push(this.outPos, decoded.channelData);
+    if (out.frames > 0) this.outPos = this.queue.push(this.outPos, out.filled());
     this.nextUnit = last;
+  }
+
+  /** The library's own decode, when aacDecodeInto cannot reach its internals: into `out` too. */
+  private decodeWithLibrary(bytes: Uint8Array, first: number, last: number): void {
+    const { offsets, sizes } = this.track;
+    const units = [];
+    for (let u = first; u < last; u++) units.push(bytes.subarray(offsets[u]! - offsets[first]!, offsets[u]! - offsets[first]! + sizes[u]!));
+    // One call per run of units; FAAD2's output is contiguous, so only the total matters.
+    const decoded = this.wasm.decode(units);
+    const frames = decoded.channelData[0]?.length ?? 0;
+    if (frames === 0) return;
+    const channels = fitChannels(decoded.channelData, this.format.channels);
+    this.out.reserve(frames);
+    channels.forEach((c, i) => this.out.channels[i]!.set(c));
+    this.out.frames = frames;
   }
 
   async seek(frame: number): Promise<void> {
