@@ -25,6 +25,9 @@ export class Mp4Decoder implements Decoder {
   private readonly queue: PcmQueue;
   private readonly scale: number;
   private nextUnit = 0;
+  /** The chunk holding nextUnit and its file offset. */
+  private unitChunk = 0;
+  private unitOffset = 0;
   /** Track frame where the next output sample belongs. */
   private outPos = 0;
   private disposed = false;
@@ -67,13 +70,22 @@ export class Mp4Decoder implements Decoder {
   }
 
   private async decodeStep(): Promise<void> {
-    const { offsets, sizes } = this.track;
+    const { chunks, sizes } = this.track;
     const first = this.nextUnit;
-    let last = first + 1;
-    // A run of units that lie back to back in the file: one piece of the read-ahead block.
-    while (last < sizes.length && last - first < UNITS_PER_STEP && offsets[last] === offsets[last - 1]! + sizes[last - 1]!) last++;
-    const start = offsets[first]!;
-    const length = offsets[last - 1]! + sizes[last - 1]! - start;
+    const start = this.unitOffset;
+    // A run of units that lie back to back in the file (in a chunk, or in chunks that follow
+    // on): one piece of the read-ahead block. `chunk` and `at` follow unit `last`.
+    let last = first;
+    let chunk = this.unitChunk;
+    let end = start;
+    let at: number;
+    do {
+      end += sizes[last++]!;
+      const next = chunks.chunkAfter(chunk, last);
+      at = next === chunk ? end : chunks.offset(next);
+      chunk = next;
+    } while (last < sizes.length && last - first < UNITS_PER_STEP && at === end);
+    const length = end - start;
     const bytes = await this.readAhead.bytes(start, start + length);
     if (bytes.length < length) {
       throw new DecodeError('truncated', `${this.source.uri}: MP4 data ends at byte ${start + bytes.length}, inside access unit ${first}`, {
@@ -95,13 +107,15 @@ export class Mp4Decoder implements Decoder {
     }
     if (out.frames > 0) this.outPos = this.queue.push(this.outPos, out.filled());
     this.nextUnit = last;
+    this.unitChunk = chunk;
+    this.unitOffset = at;
   }
 
   /** The library's own decode, when aacDecodeInto cannot reach its internals: into `out` too. */
   private decodeWithLibrary(bytes: Uint8Array, first: number, last: number): void {
-    const { offsets, sizes } = this.track;
+    const { sizes } = this.track;
     const units = [];
-    for (let u = first; u < last; u++) units.push(bytes.subarray(offsets[u]! - offsets[first]!, offsets[u]! - offsets[first]! + sizes[u]!));
+    for (let u = first, at = 0; u < last; at += sizes[u++]!) units.push(bytes.subarray(at, at + sizes[u]!));
     // One call per run of units; FAAD2's output is contiguous, so only the total matters.
     const decoded = this.wasm.decode(units);
     const frames = decoded.channelData[0]?.length ?? 0;
@@ -126,6 +140,8 @@ export class Mp4Decoder implements Decoder {
 
   private restartAt(unit: number): void {
     this.nextUnit = unit;
+    this.unitChunk = this.track.chunks.chunkOf(unit);
+    this.unitOffset = this.track.chunks.offsetOf(unit, this.unitChunk);
     const { times } = this.track;
     // FAAD2's first output after a restart belongs to the unit after the first one fed.
     this.outPos = Math.round((times.start(Math.min(unit + 1, times.units)) - this.track.priming) * this.scale);
