@@ -298,25 +298,28 @@ export function aacDecodeInto(
   const inner = decoder as unknown as AacInner;
   const m = inner.m;
   const handle = inner.h;
-  if (!m?._aac_decode || !m._aac_samples || !m._aac_channels || typeof handle !== 'number' || typeof inner._alloc !== 'function') return undefined;
+  // The module object has hundreds of properties (slow lookups): take the functions once.
+  const decode = m?._aac_decode;
+  const samples = m?._aac_samples;
+  const channelCount = m?._aac_channels;
+  if (!m || !decode || !samples || !channelCount || typeof handle !== 'number' || typeof inner._alloc !== 'function') return undefined;
   if (inner.done || inner._raw !== true || inner._alac || inner._gap) return undefined;
   const input = inner._alloc(run.length);
   // The heap views are replaced when the heap grows: read them after each call that may allocate.
-  if (!(m.HEAPU8 instanceof Uint8Array)) return undefined;
+  if (!(m.HEAPU8 instanceof Uint8Array) || !(m.HEAPF32 instanceof Float32Array)) return undefined;
   m.HEAPU8.set(run, input);
   let rejected = 0;
   for (let u = first, at = input; u < last; at += sizes[u++]!) {
     const size = sizes[u]!;
     if (size === 0) continue; // the library drops empty units before decoding
-    const output = m._aac_decode(handle, at, size);
+    const output = decode(handle, at, size);
     if (!output) {
       rejected++;
       continue;
     }
-    const channels = m._aac_channels() || out.channels.length;
-    const frames = m._aac_samples() / channels;
+    const channels = channelCount() || out.channels.length;
+    const frames = samples() / channels;
     const heap = m.HEAPF32;
-    if (!(heap instanceof Float32Array)) return undefined;
     const order = inner._order?.length === channels ? inner._order : undefined;
     out.reserve(frames);
     if (channels === 2 && out.channels.length === 2 && !order) deinterleaveStereo(heap, output >> 2, frames, out.channels[0]!, out.channels[1]!, out.frames);
