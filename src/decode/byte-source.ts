@@ -88,3 +88,38 @@ export class MemoryByteSource implements ByteSource {
   }
   dispose(): void {}
 }
+
+/**
+ * A read-ahead window over a ByteSource, for decoders whose codec copies its input before
+ * the next read (mpg123 and FAAD2 copy it into the wasm heap; FLAC and Ogg must not use
+ * this: §4 of the platform facts). One reused block for the decoder's life when the source
+ * can readInto, so decoding reads the file in `blockSize` pieces without allocating.
+ */
+export class ReadAhead {
+  private block: Uint8Array = new Uint8Array(0);
+  private blockStart = 0;
+  private buffer: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly blockSize: number,
+  ) {}
+
+  /**
+   * Bytes [start, end) of the source, from the block when it holds them, else after reading a
+   * new block from `start`. Shorter only at the end of the source. Valid until the next call.
+   */
+  async bytes(start: number, end: number): Promise<Uint8Array> {
+    const from = start - this.blockStart;
+    if (from >= 0 && end - this.blockStart <= this.block.length) return this.block.subarray(from, end - this.blockStart);
+    const length = Math.max(end - start, this.blockSize);
+    if (this.source.readInto) {
+      if (this.buffer.length < length) this.buffer = new Uint8Array(length);
+      this.block = this.buffer.subarray(0, await this.source.readInto(start, this.buffer.subarray(0, length)));
+    } else {
+      this.block = await this.source.read(start, length);
+    }
+    this.blockStart = start;
+    return this.block.subarray(0, end - start);
+  }
+}

@@ -4,6 +4,12 @@ import type { PcmChunk } from './types';
  * Between a codec and read(): places decoded blocks on the track's timeline, drops what lies
  * before the seek target (pre-roll) or past the end (padding), fixes the channel count,
  * and hands out chunks of bounded size.
+ *
+ * Blocks are kept and handed out as views of the pushed arrays, never copies (trimmed ones
+ * too). So a decoder may push views of a reused output buffer (PlanarBuffer) as long as it
+ * refills that buffer only when the queue is empty: every decoder's read() takes from the
+ * queue first and decodes only when it is, and the chunk it handed out last is borrowed
+ * until that read() (PcmChunk).
  */
 export class PcmQueue {
   private readonly blocks: PcmChunk[] = [];

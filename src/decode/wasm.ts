@@ -4,6 +4,8 @@
  * CommonJS bundle and tsx. The shapes below are the parts of their APIs this layer uses.
  */
 
+import type { PlanarBuffer } from './planar-buffer';
+
 export interface WasmDecoded {
   channelData: Float32Array[];
   samplesDecoded: number;
@@ -250,4 +252,120 @@ export async function createOpusWasm(): Promise<SyncAudioDecoder> {
 export async function createAacWasm(asc: Uint8Array): Promise<SyncAudioDecoder> {
   const { decoder } = await import('@audio/decode-aac');
   return (await decoder({ asc })) as SyncAudioDecoder;
+}
+
+/** What AACDecoder (@audio/decode-aac) itself uses to decode raw access units (see aacDecodeInto). */
+interface AacInner {
+  /** The emscripten module (one per process, shared by every AACDecoder). */
+  m?: {
+    _aac_decode?(handle: number, input: number, length: number): number;
+    _aac_samples?(): number;
+    _aac_channels?(): number;
+    HEAPU8?: Uint8Array;
+    HEAPF32?: Float32Array;
+  };
+  h?: number | null;
+  done?: boolean;
+  _raw?: boolean;
+  _alac?: unknown;
+  _gap?: unknown;
+  /** Output channel j takes decoded channel _order[j] (AAC's centre-first layouts to WAV order). */
+  _order?: readonly number[];
+  /** The decoder's input buffer in the wasm heap, grown to `length` bytes when needed. */
+  _alloc?(length: number): number;
+}
+
+/**
+ * AACDecoder.decode (raw access units) without its copies: per unit the library slices the
+ * interleaved output out of the wasm heap, then deinterleaves all units into fresh arrays.
+ * This copies `run` (units first..last-1 back to back, sizes[u] bytes each) into the
+ * library's input buffer once, makes the same _aac_decode calls in the same order and
+ * deinterleaves each unit's output straight from the heap into `out` after out.frames, in the
+ * library's channel order (for 3-6 channels), fixing the channel count as fitChannels does.
+ * Stops at the first unit FAAD2 rejects (the library would skip it and close the gap, so
+ * everything after would play early) and returns its index; `last` when all decoded. A fresh
+ * codec gives nothing for its first unit (it withholds one unit of output) without an error:
+ * `fresh` says `first` is that unit, not damage. Undefined
+ * when this version of @audio/decode-aac does not look as expected (or the decoder has ALAC or
+ * a gapless window, which this does not do): use decode() then (pinned by package-lock;
+ * aac.test.ts compares with ffmpeg through this path).
+ */
+export function aacDecodeInto(
+  decoder: SyncAudioDecoder,
+  run: Uint8Array,
+  sizes: ArrayLike<number>,
+  first: number,
+  last: number,
+  out: PlanarBuffer,
+  fresh: boolean,
+): number | undefined {
+  const inner = decoder as unknown as AacInner;
+  const m = inner.m;
+  const handle = inner.h;
+  // The module object has hundreds of properties (slow lookups): take the functions once.
+  const decode = m?._aac_decode;
+  const samples = m?._aac_samples;
+  const channelCount = m?._aac_channels;
+  if (!m || !decode || !samples || !channelCount || typeof handle !== 'number' || typeof inner._alloc !== 'function') return undefined;
+  if (inner.done || inner._raw !== true || inner._alac || inner._gap) return undefined;
+  const input = inner._alloc(run.length);
+  // The heap views are replaced when the heap grows: read them after each call that may allocate.
+  if (!(m.HEAPU8 instanceof Uint8Array) || !(m.HEAPF32 instanceof Float32Array)) return undefined;
+  m.HEAPU8.set(run, input);
+  for (let u = first, at = input; u < last; at += sizes[u++]!) {
+    const size = sizes[u]!;
+    if (size === 0) continue; // the library drops empty units before decoding
+    const output = decode(handle, at, size);
+    if (!output) {
+      if (fresh && u === first) continue;
+      return u;
+    }
+    const channels = channelCount() || out.channels.length;
+    const frames = samples() / channels;
+    const heap = m.HEAPF32;
+    const order = inner._order?.length === channels ? inner._order : undefined;
+    out.reserve(frames);
+    if (channels === 2 && out.channels.length === 2 && !order) deinterleaveStereo(heap, output >> 2, frames, out.channels[0]!, out.channels[1]!, out.frames);
+    else deinterleave(heap, output >> 2, channels, frames, order, out.channels, out.frames);
+    out.frames += frames;
+  }
+  return last;
+}
+
+function deinterleaveStereo(heap: Float32Array, base: number, frames: number, left: Float32Array, right: Float32Array, at: number): void {
+  for (let s = 0, i = base; s < frames; s++, i += 2) {
+    left[at + s] = heap[i]!;
+    right[at + s] = heap[i + 1]!;
+  }
+}
+
+/** Any layout into `outs`, with fitChannels' rules when the counts differ (mono to all, all to mono, drop or zero-fill). */
+function deinterleave(
+  heap: Float32Array,
+  base: number,
+  channels: number,
+  frames: number,
+  order: readonly number[] | undefined,
+  outs: readonly Float32Array[],
+  at: number,
+): void {
+  if (outs.length === 1 && channels > 1) {
+    // The mean in output channel order, rounded to float32 after each term as fitChannels' sum is.
+    const mono = outs[0]!;
+    for (let s = 0; s < frames; s++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum = Math.fround(sum + heap[base + s * channels + (order ? order[c]! : c)]! / channels);
+      mono[at + s] = sum;
+    }
+    return;
+  }
+  for (let c = 0; c < outs.length; c++) {
+    const target = outs[c]!;
+    if (channels !== 1 && c >= channels) {
+      target.fill(0, at, at + frames);
+      continue;
+    }
+    const k = base + (channels === 1 ? 0 : order ? order[c]! : c);
+    for (let s = 0, i = k; s < frames; s++, i += channels) target[at + s] = heap[i]!;
+  }
 }

@@ -1,3 +1,4 @@
+import { ReadAhead } from '../byte-source';
 import { id3v2Size } from '../id3';
 import { PcmQueue } from '../pcm-queue';
 import { PlanarBuffer } from '../planar-buffer';
@@ -33,11 +34,8 @@ export class Mp3Decoder implements Decoder {
   private disposed = false;
   /** Whether mpg123 has decoded anything since it was created or reset. */
   private used = false;
-  /** The last block read for decoding, and its file offset. mpg123 copies its input into the
-   * wasm heap, so handing it views of this block is safe (unlike FLAC and Ogg, §4). */
-  private block: Uint8Array = new Uint8Array(0);
-  private blockStart = 0;
-  private buffer: Uint8Array = new Uint8Array(0);
+  /** mpg123 copies its input into the wasm heap, so views of a reused block are safe to hand it. */
+  private readonly readAhead: ReadAhead;
   private readonly output = new PlanarBuffer(2);
 
   private constructor(
@@ -47,6 +45,7 @@ export class Mp3Decoder implements Decoder {
     header: MpegFrameHeader,
     xing: XingInfo | undefined,
   ) {
+    this.readAhead = new ReadAhead(source, READ_AHEAD);
     this.spf = header.samplesPerFrame;
     // Without a LAME tag nothing says where the music starts; like ffmpeg, trim nothing.
     this.lead = xing?.encoderDelay !== undefined ? xing.encoderDelay + DECODER_DELAY : 0;
@@ -109,7 +108,7 @@ export class Mp3Decoder implements Decoder {
       return;
     }
     const start = this.index.offset(first);
-    const bytes = await this.bytes(start, this.index.offset(last));
+    const bytes = await this.readAhead.bytes(start, this.index.offset(last));
     // One call for the whole run of frames: per-call overhead dominates otherwise.
     this.used = true;
     const expected = (last - first) * this.spf;
@@ -128,24 +127,6 @@ export class Mp3Decoder implements Decoder {
     right.fill(0, written);
     this.queue.push(first * this.spf - this.lead, [left, right]);
     this.nextFrame = last;
-  }
-
-  /** Bytes [start, end) of the file, from the read-ahead block when it holds them. */
-  private async bytes(start: number, end: number): Promise<Uint8Array> {
-    const from = start - this.blockStart;
-    if (from < 0 || end - this.blockStart > this.block.length) {
-      const length = Math.max(end - start, READ_AHEAD);
-      if (this.source.readInto) {
-        // One block for the decoder's life (it is read into again only when used up).
-        if (this.buffer.length < length) this.buffer = new Uint8Array(length);
-        this.block = this.buffer.subarray(0, await this.source.readInto(start, this.buffer.subarray(0, length)));
-      } else {
-        this.block = await this.source.read(start, length);
-      }
-      this.blockStart = start;
-      return this.block.subarray(0, end - start);
-    }
-    return this.block.subarray(from, end - this.blockStart);
   }
 
   async seek(frame: number): Promise<void> {

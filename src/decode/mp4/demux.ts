@@ -6,8 +6,8 @@ export interface Mp4AudioTrack {
   readonly asc: Uint8Array;
   readonly channels: number;
   readonly timescale: number;
-  /** File offset of each access unit: 4 bytes a unit below 4 GiB. */
-  readonly offsets: Uint32Array | Float64Array;
+  /** Where the access units lie in the file (chunk by chunk, not an offset per unit). */
+  readonly chunks: UnitChunks;
   /** Size of each access unit: 2 bytes a unit when all are below 64 KiB (AAC's always are). */
   readonly sizes: Uint16Array | Uint32Array;
   /** Start of each access unit on the media timeline, kept as stts runs (a 2-hour track is ~310k units). */
@@ -58,29 +58,142 @@ function path(b: Uint8Array, from: Box, ...types: string[]): Box | undefined {
   return box;
 }
 
-/** Find and read the moov box, wherever it is (start or end of the file). */
-export async function readMoov(source: ByteSource): Promise<Uint8Array> {
+type SizeTable = Uint16Array | Uint32Array;
+
+/** The moov box, with large sample size tables read apart (see readMoov). */
+export interface Moov {
+  readonly bytes: Uint8Array;
+  /** stsz tables left out of `bytes`, by the start of their stub box there (its header and entry count). */
+  readonly sizeTables: ReadonlyMap<number, SizeTable>;
+}
+
+/** A moov box larger than this is read box by box (readMoov). */
+const WHOLE_MOOV_LIMIT = 256 * 1024;
+/** Boxes holding boxes, as parseAudioTrack walks them ('meta' is a full box: 4 more bytes). */
+const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'udta', 'meta']);
+
+/**
+ * Find and read the moov box, wherever it is (start or end of the file). Its size grows with
+ * the track's length, mostly by stsz (4 bytes an access unit: 1.2 MB for 2 hours), so a moov
+ * larger than `wholeLimit` is read box by box and each audio stsz table goes straight into a
+ * 2-byte-an-entry array, in 64 KB pieces, instead of the whole box into memory at once.
+ */
+export async function readMoov(source: ByteSource, wholeLimit = WHOLE_MOOV_LIMIT): Promise<Moov> {
   const size = source.size ?? Number.MAX_SAFE_INTEGER;
   let p = 0;
   while (p + 8 <= size) {
-    const h = await source.read(p, 16);
-    if (h.length < 8) break;
-    let boxSize = h.readUInt32BE(0);
-    const type = h.toString('latin1', 4, 8);
-    if (boxSize === 1 && h.length >= 16) boxSize = Number(h.readBigUInt64BE(8));
-    else if (boxSize === 0) boxSize = size - p;
-    if (boxSize < 8 || !/^[\x20-\x7e]{4}$/.test(type)) throw new DecodeError('corrupt', `${source.uri}: invalid MP4 box at byte ${p}`, { byte: p });
-    if (type === 'moov') {
-      const moov = await source.read(p, boxSize);
-      if (moov.length < boxSize) throw new DecodeError('truncated', `${source.uri}: MP4 moov box is cut short`, { byte: p });
-      return moov;
+    const header = await boxHeader(source, p, size);
+    if (!header) break;
+    if (header.type === 'moov') {
+      if (header.size > wholeLimit) return readBoxByBox(source, p, header.size);
+      const moov = await source.read(p, header.size);
+      if (moov.length < header.size) throw new DecodeError('truncated', `${source.uri}: MP4 moov box is cut short`, { byte: p });
+      return { bytes: moov, sizeTables: new Map() };
     }
-    p += boxSize;
+    p += header.size;
   }
   throw new DecodeError('corrupt', `${source.uri}: no moov box (MP4 index missing: the file is incomplete or damaged)`, { byte: p });
 }
 
-export function parseAudioTrack(moov: Uint8Array, uri: string): Mp4AudioTrack {
+/**
+ * The box header at `p` (size resolved; `length` is the header's own, 8 or 16), or undefined
+ * at the end of the data. Strict: an invalid size or a type that is not printable ASCII is
+ * an error (top level); else it is undefined too, as boxes() stops there (inside the moov,
+ * where QuickTime's udta has types like '©nam').
+ */
+async function boxHeader(source: ByteSource, p: number, end: number, strict = true): Promise<{ type: string; size: number; length: number } | undefined> {
+  const h = await source.read(p, 16);
+  if (h.length < 8) return undefined;
+  let size = h.readUInt32BE(0);
+  const type = h.toString('latin1', 4, 8);
+  let length = 8;
+  if (size === 1 && h.length >= 16) {
+    size = Number(h.readBigUInt64BE(8));
+    length = 16;
+  } else if (size === 0) {
+    size = end - p;
+  }
+  if (size >= length && (!strict || /^[\x20-\x7e]{4}$/.test(type))) return { type, size, length };
+  if (strict) throw new DecodeError('corrupt', `${source.uri}: invalid MP4 box at byte ${p}`, { byte: p });
+  return undefined;
+}
+
+/**
+ * The moov box at `start` copied box by box: containers (with their sizes rewritten), other
+ * boxes whole, except the stsz of audio tracks (and of tracks whose handler comes later):
+ * a 20-byte stub (no entries) in the copy, its entries in `sizeTables`.
+ */
+async function readBoxByBox(source: ByteSource, start: number, moovSize: number): Promise<Moov> {
+  const parts: Uint8Array[] = [];
+  const sizeTables = new Map<number, SizeTable>();
+  let written = 0;
+  let handler = '';
+  const cutShort = () => new DecodeError('truncated', `${source.uri}: MP4 moov box is cut short`, { byte: start });
+  if (source.size !== undefined && source.size < start + moovSize) throw cutShort();
+  const read = async (p: number, length: number) => {
+    const bytes = await source.read(p, length);
+    if (bytes.length < length) throw cutShort();
+    return bytes;
+  };
+  /** Copies the box at p (within [p, end)); returns its size in the file, or 0 to stop (as boxes() stops). */
+  const copy = async (p: number, end: number): Promise<number> => {
+    const header = p + 8 <= end ? await boxHeader(source, p, end, false) : undefined;
+    if (!header || p + header.size > end) return 0;
+    const { type, size, length } = header;
+    if (CONTAINERS.has(type)) {
+      if (type === 'trak') handler = '';
+      const head = await read(p, length + (type === 'meta' ? 4 : 0));
+      const at = written;
+      parts.push(head);
+      written += head.length;
+      for (let q = p + head.length; q < p + size; ) {
+        const used = await copy(q, p + size);
+        if (!used) break;
+        q += used;
+      }
+      // The copy is shorter when a stsz inside was left out: fix this box's size.
+      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+      if (length === 16) view.setBigUint64(8, BigInt(written - at));
+      else view.setUint32(0, written - at);
+      return size;
+    }
+    if (type === 'stsz' && (handler === 'soun' || handler === '')) {
+      const head = await read(p, 20);
+      const count = head.readUInt32BE(16);
+      if (head.readUInt32BE(12) === 0 && size >= 20 + 4 * count) {
+        head.writeUInt32BE(20, 0);
+        sizeTables.set(written, await readSizes(read, p + 20, count));
+        parts.push(head);
+        written += 20;
+        return size;
+      }
+    }
+    const box = await read(p, size);
+    if (type === 'hdlr' && size >= 20) handler = box.toString('latin1', 16, 20);
+    parts.push(box);
+    written += size;
+    return size;
+  };
+  await copy(start, start + moovSize);
+  return { bytes: Buffer.concat(parts, written), sizeTables };
+}
+
+/** `count` big-endian 32-bit entries at `p`, read 16384 at a time, into 2-byte entries while they fit. */
+async function readSizes(read: (p: number, length: number) => Promise<Buffer>, p: number, count: number): Promise<SizeTable> {
+  let table: SizeTable = new Uint16Array(count);
+  for (let i = 0; i < count; ) {
+    const n = Math.min(16384, count - i);
+    const piece = await read(p + 4 * i, 4 * n);
+    for (let k = 0; k < n; k++, i++) {
+      const value = piece.readUInt32BE(4 * k);
+      if (value > 0xffff && table instanceof Uint16Array) table = Uint32Array.from(table);
+      table[i] = value;
+    }
+  }
+  return table;
+}
+
+export function parseAudioTrack({ bytes: moov, sizeTables }: Moov, uri: string): Mp4AudioTrack {
   const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
   const u32 = (p: number) => view.getUint32(p);
   const root: Box = { type: 'moov', start: 0, bodyStart: 8, end: moov.length };
@@ -104,7 +217,7 @@ export function parseAudioTrack(moov: Uint8Array, uri: string): Mp4AudioTrack {
     const asc = esds && parseEsds(moov.subarray(esds.bodyStart + 4, esds.end));
     if (!asc) throw new DecodeError('corrupt', `${uri}: MP4 AAC track without AudioSpecificConfig`);
     const timescale = u32(mdhd.bodyStart + (moov[mdhd.bodyStart] === 1 ? 20 : 12));
-    const tables = sampleTables(moov, view, stbl, uri);
+    const tables = sampleTables(moov, view, stbl, sizeTables, uri);
     // Gapless: one media edit in elst, else iTunes' iTunSMPB, else nothing to trim.
     let priming = 0;
     let duration: number | undefined;
@@ -125,13 +238,53 @@ export function parseAudioTrack(moov: Uint8Array, uri: string): Mp4AudioTrack {
   throw new DecodeError('unsupported', `${uri}: no AAC audio track in this MP4 file`);
 }
 
-function sampleTables(b: Uint8Array, view: DataView, stbl: Box, uri: string): Pick<Mp4AudioTrack, 'offsets' | 'sizes' | 'times'> {
+function sampleTables(b: Uint8Array, view: DataView, stbl: Box, sizeTables: Moov['sizeTables'], uri: string): Pick<Mp4AudioTrack, 'chunks' | 'sizes' | 'times'> {
   const get = (t: string) => child(b, stbl, t);
   const stsz = get('stsz');
   const stsc = get('stsc');
   const stco = get('stco') ?? get('co64');
   const stts = get('stts');
   if (!stsz || !stsc || !stco || !stts) throw new DecodeError('corrupt', `${uri}: MP4 sample tables incomplete`);
+  const sizes = sizeTables.get(stsz.start) ?? sizeTable(view, stsz);
+  const count = sizes.length;
+  const chunkCount = view.getUint32(stco.bodyStart + 4);
+  const wide = stco.type === 'co64';
+  const chunkOffset = (i: number) =>
+    wide ? Number(view.getBigUint64(stco.bodyStart + 8 + 8 * i)) : view.getUint32(stco.bodyStart + 8 + 4 * i);
+  // The first unit of each chunk, from the stsc runs (chunks first..next-1 hold perChunk units each).
+  const firstUnits = new Float64Array(chunkCount + 1);
+  const stscCount = view.getUint32(stsc.bodyStart + 4);
+  let unit = 0;
+  let chunk = 0;
+  for (let e = 0; e < stscCount && chunk < chunkCount; e++) {
+    const first = view.getUint32(stsc.bodyStart + 8 + 12 * e) - 1;
+    const perChunk = view.getUint32(stsc.bodyStart + 12 + 12 * e);
+    const next = e + 1 < stscCount ? view.getUint32(stsc.bodyStart + 8 + 12 * (e + 1)) - 1 : chunkCount;
+    // Chunks an stsc gap skips hold nothing.
+    for (; chunk < Math.min(first, chunkCount); chunk++) firstUnits[chunk] = Math.min(unit, count);
+    for (; chunk < Math.min(next, chunkCount); chunk++) {
+      firstUnits[chunk] = Math.min(unit, count);
+      unit += perChunk;
+    }
+  }
+  for (; chunk <= chunkCount; chunk++) firstUnits[chunk] = Math.min(unit, count);
+  let offsets: Uint32Array | Float64Array = new Uint32Array(chunkCount);
+  for (let c = 0; c < chunkCount; c++) {
+    const at = chunkOffset(c);
+    // 32-bit offsets unless a co64 table points past 4 GiB.
+    if (at > 0xffffffff && offsets instanceof Uint32Array) offsets = Float64Array.from(offsets);
+    offsets[c] = at;
+  }
+  const sttsCount = view.getUint32(stts.bodyStart + 4);
+  const runs: { count: number; delta: number }[] = [];
+  for (let e = 0; e < sttsCount; e++) {
+    runs.push({ count: view.getUint32(stts.bodyStart + 8 + 8 * e), delta: view.getUint32(stts.bodyStart + 12 + 8 * e) });
+  }
+  return { chunks: new UnitChunks(firstUnits, offsets, sizes), sizes, times: new UnitTimes(runs, count) };
+}
+
+/** The entries of an stsz box: 2 bytes each when all are below 64 KiB (AAC's always are). */
+function sizeTable(view: DataView, stsz: Box): SizeTable {
   const fixedSize = view.getUint32(stsz.bodyStart + 4);
   const count = view.getUint32(stsz.bodyStart + 8);
   const sizeAt = (i: number) => fixedSize || view.getUint32(stsz.bodyStart + 12 + 4 * i);
@@ -139,37 +292,53 @@ function sampleTables(b: Uint8Array, view: DataView, stbl: Box, uri: string): Pi
   for (let i = 0; i < count && !fixedSize; i++) largest = Math.max(largest, sizeAt(i));
   const sizes = largest < 0x10000 ? new Uint16Array(count) : new Uint32Array(count);
   for (let i = 0; i < count; i++) sizes[i] = sizeAt(i);
-  const chunkCount = view.getUint32(stco.bodyStart + 4);
-  const wide = stco.type === 'co64';
-  const chunkOffset = (i: number) =>
-    wide ? Number(view.getBigUint64(stco.bodyStart + 8 + 8 * i)) : view.getUint32(stco.bodyStart + 8 + 4 * i);
-  const stscCount = view.getUint32(stsc.bodyStart + 4);
-  const fill = (offsets: Uint32Array | Float64Array): boolean => {
-    let sample = 0;
-    for (let e = 0; e < stscCount; e++) {
-      const first = view.getUint32(stsc.bodyStart + 8 + 12 * e) - 1;
-      const perChunk = view.getUint32(stsc.bodyStart + 12 + 12 * e);
-      const next = e + 1 < stscCount ? view.getUint32(stsc.bodyStart + 8 + 12 * (e + 1)) - 1 : chunkCount;
-      for (let c = first; c < next && sample < count; c++) {
-        let at = chunkOffset(c);
-        for (let k = 0; k < perChunk && sample < count; k++) {
-          if (at > 0xffffffff && offsets instanceof Uint32Array) return false;
-          offsets[sample] = at;
-          at += sizes[sample++]!;
-        }
-      }
+  return sizes;
+}
+
+/**
+ * Access unit file offsets from the chunk table (stco/co64 and stsc): a chunk's units lie back
+ * to back from its offset. An offset per unit would be 4-8 bytes a unit (1.2-2.5 MB for a
+ * 2-hour track, a third of what a long file added to peak memory); ffmpeg and iTunes write
+ * chunks of ~20-2000 units, so this is a few KB. Units past the table's last chunk are taken
+ * to follow it back to back.
+ */
+export class UnitChunks {
+  constructor(
+    /** Per chunk, its first unit; one more entry holds the end of the last chunk. */
+    private readonly firstUnits: Float64Array,
+    private readonly offsets: Uint32Array | Float64Array,
+    private readonly sizes: ArrayLike<number>,
+  ) {}
+
+  /** The chunk holding `unit`: the last one starting at or before it (empty ones start where the next does). */
+  chunkOf(unit: number): number {
+    let lo = 0;
+    let hi = this.offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.firstUnits[mid]! <= unit) lo = mid;
+      else hi = mid - 1;
     }
-    return true;
-  };
-  // 32-bit offsets unless a co64 table points past 4 GiB.
-  let offsets: Uint32Array | Float64Array = new Uint32Array(count);
-  if (!fill(offsets)) fill((offsets = new Float64Array(count)));
-  const sttsCount = view.getUint32(stts.bodyStart + 4);
-  const runs: { count: number; delta: number }[] = [];
-  for (let e = 0; e < sttsCount; e++) {
-    runs.push({ count: view.getUint32(stts.bodyStart + 8 + 8 * e), delta: view.getUint32(stts.bodyStart + 12 + 8 * e) });
+    return lo;
   }
-  return { offsets, sizes, times: new UnitTimes(runs, count) };
+
+  /** The chunk holding `unit`, given the chunk holding an earlier unit (a step forward, not a search). */
+  chunkAfter(chunk: number, unit: number): number {
+    while (chunk + 1 < this.offsets.length && this.firstUnits[chunk + 1]! <= unit) chunk++;
+    return chunk;
+  }
+
+  /** File offset of the first unit of `chunk`. */
+  offset(chunk: number): number {
+    return this.offsets[chunk] ?? 0;
+  }
+
+  /** File offset of `unit`, which lies in `chunk` (as chunkOf gives it). */
+  offsetOf(unit: number, chunk: number): number {
+    let at = this.offset(chunk);
+    for (let u = this.firstUnits[chunk] ?? unit; u < unit; u++) at += this.sizes[u]!;
+    return at;
+  }
 }
 
 /**

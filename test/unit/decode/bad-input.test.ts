@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DecodeError, MemoryByteSource, openDecoder } from '../../../src/decode';
+import { parseAudioTrack, readMoov } from '../../../src/decode/mp4/demux';
 import type { Decoder } from '../../../src/decode/types';
 import { media, maxError, readFrames, readReference, tones } from './helpers';
 
@@ -73,6 +74,28 @@ describe('decode: bad input', () => {
       const byte = error!.at!.byte!;
       assert.ok(byte >= size / 2 - 1000 && byte <= size / 2 + 4096, `reported byte ${byte} of ${size}`);
       assert.ok(frames > 0, 'the part before the damage plays');
+    } finally {
+      decoder.dispose();
+    }
+  });
+
+  it('an M4A with a damaged access unit plays up to it, then reports "corrupt" with its byte, then ends', async () => {
+    const bytes = new Uint8Array(readFileSync(media('tone-m4a-faststart.m4a')));
+    const track = parseAudioTrack(await readMoov(new MemoryByteSource('moov', bytes)), 'moov');
+    const unit = 40;
+    const offset = track.chunks.offsetOf(unit, track.chunks.chunkOf(unit));
+    const damaged = bytes.slice();
+    damaged.fill(0xff, offset, offset + track.sizes[unit]!);
+    const decoder = await openDecoder(new MemoryByteSource('damaged.m4a', damaged));
+    try {
+      const { frames, error } = await drain(decoder);
+      assert.equal(error?.code, 'corrupt');
+      assert.equal(error!.at!.byte, offset);
+      assert.match(error!.message, /access unit 40/);
+      // Everything up to the damaged unit is heard (give or take FAAD2's one unit of delay).
+      assert.ok(frames >= 38 * 1024 && frames <= 40 * 1024, `${frames} frames before the damage`);
+      assert.equal(error!.at!.frame, frames);
+      assert.equal(await decoder.read(), null);
     } finally {
       decoder.dispose();
     }
