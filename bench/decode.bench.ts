@@ -13,7 +13,8 @@
  *    file that far). Back-to-back seeks are the worst case for FLAC and Vorbis, which reset
  *    a spare codec instance in the background after each seek: the next seek waits for it.
  *  - Peak RSS of a child process decoding a whole 3-minute and a whole 2-hour file, one child
- *    per measurement, 3 of each interleaved, medians compared. Target: the same within 5 MB.
+ *    per measurement (this file bundled like dist/, no tsx), 5 of each interleaved, medians
+ *    compared. Target: the same within 5 MB.
  *    No GC flags during the decode (users have none); after it, the child forces GC and
  *    reports heap + external still live, which is where a leak would show.
  *
@@ -24,8 +25,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { openDecoder } from '../src/decode';
+import { bundleLikeDist } from '../test/support/engine-bundle';
 import { median, progress, reportFigure, round } from './lib/bench-report';
 
 const GROUP = 'decode';
@@ -182,14 +185,29 @@ interface ChildMemory {
   liveMb: number;
 }
 
+/**
+ * This file bundled as dist/ bundles are (no tsx in the children: its loader and on-the-fly
+ * compiling are not what a user runs, and they add their own memory and JIT noise).
+ */
+let childScript: string | undefined;
+function rssChildScript(): string {
+  if (!childScript) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-decode-bench-'));
+    childScript = path.join(dir, 'decode-bench.js');
+    bundleLikeDist(__filename, childScript);
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return childScript;
+}
+
 /** Memory of a fresh child that decodes `file` whole (--expose-gc only for the end figure). */
 function childMemory(file: string): ChildMemory {
-  const r = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--rss-child', file], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--expose-gc', rssChildScript(), '--rss-child', file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`RSS child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildMemory;
 }
 
-const RSS_RUNS = 3;
+const RSS_RUNS = 5;
 
 async function peakRss(format: Format): Promise<void> {
   // Peak RSS of one run varies by several MB from run to run (when the GC happens to run),
@@ -259,7 +277,7 @@ async function main(): Promise<void> {
   }
   if (!parts.includes('rss')) return;
   // Whole 2-hour decodes take 10-40 s each: measure the formats with the most distinct
-  // memory behaviour (PCM, frame index, Ogg pages, wasm FLAC, MP4 sample tables), 3 + 3
+  // memory behaviour (PCM, frame index, Ogg pages, wasm FLAC, MP4 sample tables), 5 + 5
   // children each, and stay within ~7 minutes.
   progress(`peak RSS (3-minute vs 2-hour, ${RSS_RUNS} children each, interleaved)`);
   for (const f of formats.filter((x) => ['wav', 'mp3', 'opus', 'flac', 'aac'].includes(x.name))) {
