@@ -498,9 +498,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
           return;
         }
         if (frames === 0) continue;
-        // The chunk is the decoder's to reuse on its next read: the pipe keeps a copy.
-        const channels = chunk.channels.map((c) => c.slice());
-        const pushed = await this.pipe.push({ type: 'pcm', sessionId: session.id, frame: chunk.frame, channels }, generation);
+        // The chunk is the decoder's to reuse on its next read: the pipe copies it into a block of its own.
+        const pushed = await this.pipe.push({ type: 'pcm', sessionId: session.id, frame: chunk.frame, channels: chunk.channels }, generation);
         if (!pushed) return;
       }
     } catch (error) {

@@ -96,6 +96,35 @@ describe('engine: bounded PCM pipe', () => {
     assert.equal(rest.channels[0]!.length, 900);
     assert.equal(pipe.isEmpty, true);
   });
+
+  it('copies borrowed chunks into blocks it recycles once taken or flushed', async () => {
+    const pipe = new PcmPipe(10_000);
+    const borrowed = new Float32Array(1152).fill(0.5);
+    await pipe.push({ type: 'pcm', sessionId: 1, frame: 0, channels: [borrowed] }, pipe.generation);
+    borrowed.fill(-1); // the decoder reuses its buffer for the next chunk
+    const first = pipe.take(10_000);
+    assert.ok(first && first.type === 'pcm');
+    assert.equal(first.channels[0]![0], 0.5, 'the pipe kept its own copy');
+    const firstBuffer = first.channels[0]!.buffer;
+    await pipe.push({ type: 'pcm', sessionId: 1, frame: 1152, channels: [borrowed] }, pipe.generation);
+    const second = pipe.take(10_000);
+    assert.ok(second && second.type === 'pcm');
+    assert.notEqual(second.channels[0]!.buffer, firstBuffer, 'not recycled while the taker may still read it');
+    await pipe.push({ type: 'pcm', sessionId: 1, frame: 2304, channels: [borrowed] }, pipe.generation);
+    pipe.take(0);
+    const third = pipe.take(10_000);
+    assert.ok(third && third.type === 'pcm');
+    assert.equal(third.channels[0]!.buffer, firstBuffer, 'recycled after the next take');
+    assert.equal(third.frame, 2304);
+    assert.equal(third.channels[0]![0], -1);
+    const queued = third.channels[0]!.buffer;
+    await pipe.push({ type: 'pcm', sessionId: 1, frame: 3456, channels: [borrowed] }, pipe.generation);
+    pipe.flush();
+    await pipe.push({ type: 'pcm', sessionId: 2, frame: 0, channels: [borrowed] }, pipe.generation);
+    const afterFlush = pipe.take(10_000);
+    assert.ok(afterFlush && afterFlush.type === 'pcm');
+    assert.ok([queued, second.channels[0]!.buffer].includes(afterFlush.channels[0]!.buffer), 'a flush frees what it drops');
+  });
 });
 
 describe('engine: gain ramps and conversion', () => {
