@@ -460,9 +460,7 @@ export class EngineClient extends Disposable implements AudioEngine {
         break;
       case 'stats':
         this._onStats.fire(event.stats);
-        break;
-      case 'timings':
-        this._onTimings.fire(event.timings);
+        if (event.timings) this._onTimings.fire(event.timings);
         break;
       case 'log':
         this.log(event.level, event.message);

@@ -48,12 +48,12 @@ describe('engine: protocol validation', () => {
 
   it('validates timing batches and the decode speed in stats', () => {
     const span = { kind: 'decode', startMs: 1.7e12, durationMs: 5, calls: 3, frames: 12_288, sampleRate: 44_100, busyMs: 4.5 };
-    const timings = (spans: unknown[]) => parseEngineMessage({ kind: 'event', event: { type: 'timings', timings: { spans, dropped: 0 } } });
+    const stats = { rssBytes: 1, heapUsedBytes: 1, cpuUserMicros: 0, cpuSystemMicros: 0, pipeFrames: 0, underruns: 0, sink: 'null', firstPcmLatencyMs: undefined };
+    const timings = (spans: unknown[]) => parseEngineMessage({ kind: 'event', event: { type: 'stats', stats, timings: { spans, dropped: 0 } } });
     assert.notEqual(typeof timings([span, { ...span, kind: 'output' }]), 'string');
     assert.equal(typeof timings([{ ...span, kind: 'seek' }]), 'string');
     assert.equal(typeof timings([{ ...span, frames: 'many' }]), 'string');
     assert.equal(typeof timings(Array.from({ length: 1001 }, () => span)), 'string', 'a flood is refused');
-    const stats = { rssBytes: 1, heapUsedBytes: 1, cpuUserMicros: 0, cpuSystemMicros: 0, pipeFrames: 0, underruns: 0, sink: 'null', firstPcmLatencyMs: undefined };
     assert.notEqual(typeof parseEngineMessage({ kind: 'event', event: { type: 'stats', stats: { ...stats, decodeSpeed: 250 } } }), 'string');
     assert.equal(typeof parseEngineMessage({ kind: 'event', event: { type: 'stats', stats: { ...stats, decodeSpeed: 'fast' } } }), 'string');
   });
