@@ -214,7 +214,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private readonly silence = new SilenceS16();
   private outputRunning = false;
   private lastYield = 0;
-  /** performance.eventLoopUtilization().idle when last seen: it moves only when the event loop waited. */
+  /** The event loop's idle time (performance.nodeTiming.idleTime) when last seen: it moves only when the loop waited. */
   private lastLoopIdle = 0;
   private lastReportedMs: number | undefined;
   private lastReportAt = 0;
@@ -425,13 +425,14 @@ export class LocalEngine extends Disposable implements AudioEngine {
     };
   }
 
-  /** Once a second: the stats, and the timing spans since the last tick. */
+  /** Once a second: the timing spans since the last tick, then the stats (the engine process
+   * sends both in one message). */
   private tick(): void {
-    this._onStats.fire(this.stats());
     this.decodeSpans.close();
     this.outputSpans.close();
     const timings = this.timings.take();
     if (timings) this._onTimings.fire(timings);
+    this._onStats.fire(this.stats());
   }
 
   // --- sessions and the decoder task ----------------------------------------------------------
@@ -514,9 +515,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
           return;
         }
         if (frames === 0) continue;
-        // The chunk is the decoder's to reuse on its next read: the pipe keeps a copy.
-        const channels = chunk.channels.map((c) => c.slice());
-        const pushed = await this.pipe.push({ type: 'pcm', sessionId: session.id, frame: chunk.frame, channels }, generation);
+        // The chunk is the decoder's to reuse on its next read: the pipe copies it into a block of its own.
+        const pushed = await this.pipe.push({ type: 'pcm', sessionId: session.id, frame: chunk.frame, channels: chunk.channels }, generation);
         if (!pushed) return;
       }
     } catch (error) {
@@ -692,7 +692,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
       const writeStart = performance.now();
       await sink.write(pcm);
       this.outputSpans.add(writeStart, performance.now(), pieceFrames, sink.format.sampleRate);
-      await this.afterWrite();
+      const turn = this.afterWrite();
+      if (turn) await turn;
       if (this.playRequestedAt !== undefined) {
         this.firstPcmLatencyMs = performance.now() - this.playRequestedAt;
         this.playRequestedAt = undefined;
@@ -725,14 +726,16 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this.tracker.append({ deviceStart: sink.writtenFrames, frames, sessionId: last?.sessionId ?? heard.id, trackFrame, silent: true });
     }
     await sink.write(this.silence.get(frames, sink.format.channels));
-    await this.afterWrite();
+    const turn = this.afterWrite();
+    if (turn) await turn;
   }
 
-  /** After each write: the position report when one is due, and a turn of the event loop. */
-  private async afterWrite(): Promise<void> {
+  /** After each write: the position report when one is due, and a turn of the event loop when
+   * one is needed (a promise to await then; usually none, which costs nothing to skip). */
+  private afterWrite(): Promise<void> | undefined {
     const now = performance.now();
     this.reportIfDue(now);
-    await this.yieldNow(now);
+    return this.yieldNow(now);
   }
 
   /** Report now if waiting for the next write (as far off as the last one) would leave more than the interval between two reports. */
@@ -749,16 +752,20 @@ export class LocalEngine extends Disposable implements AudioEngine {
    * every few milliseconds, unless the loop has just waited in it (a device write that waited
    * for room): an extra turn then only costs CPU.
    */
-  private async yieldNow(now: number): Promise<void> {
-    const loopIdle = performance.eventLoopUtilization().idle;
+  private yieldNow(now: number): Promise<void> | undefined {
+    const loopIdle = performance.nodeTiming.idleTime;
     if (loopIdle !== this.lastLoopIdle) {
       this.lastLoopIdle = loopIdle;
       this.lastYield = now;
-      return;
+      return undefined;
     }
-    if (now - this.lastYield < 8) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.lastYield = performance.now();
+    if (now - this.lastYield < 8) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.lastYield = performance.now();
+        resolve();
+      }),
+    );
   }
 
   /** Starved and not yet holding the cushion to resume with (nor the track's end). */

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type { EngineDiagnostics, EngineEvent, EngineToHostMessage, RequestMessage } from './protocol';
 import { PROTOCOL_VERSION, parseEngineArgv, parseRequest } from './protocol';
 import { LocalEngine } from './local-engine';
+import type { EngineTimings } from './timings';
 import { startOrphanWatch } from './watchdog';
 import { collectGarbage, writeHeapSnapshot } from '../diagnostics/heap-snapshot';
 import { processMemory } from '../diagnostics/host-report';
@@ -51,8 +52,13 @@ function main(): void {
   engine.onUnderrun(({ trackId, at }) => emit({ type: 'underrun', trackId, at }));
   engine.onStreamTitle(({ trackId, title }) => emit({ type: 'streamTitle', trackId, title }));
   engine.onBuffering(({ trackId, progress }) => emit({ type: 'buffering', trackId, progress }));
-  engine.onStats((stats) => emit({ type: 'stats', stats }));
-  engine.onTimings((timings) => emit({ type: 'timings', timings }));
+  // A tick's timings fire just before its stats: both go in one message.
+  let timings: EngineTimings | undefined;
+  engine.onTimings((batch) => (timings = batch));
+  engine.onStats((stats) => {
+    emit(timings ? { type: 'stats', stats, timings } : { type: 'stats', stats });
+    timings = undefined;
+  });
 
   let shuttingDown = false;
   const shutdown = (code: number) => {

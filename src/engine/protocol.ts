@@ -92,9 +92,9 @@ export type EngineEvent =
   | { readonly type: 'streamTitle'; readonly trackId: string; readonly title: string }
   | { readonly type: 'buffering'; readonly trackId: string; readonly progress: number }
   | { readonly type: 'error'; readonly error: EngineError }
-  | { readonly type: 'stats'; readonly stats: EngineStats }
-  /** Decode and output spans since the last batch (about once a second while there are any). */
-  | { readonly type: 'timings'; readonly timings: EngineTimings }
+  /** Once a second, with the decode and output spans since the last one when there are any
+   * (one message, not two: every send wakes the host, and costs the engine accordingly). */
+  | { readonly type: 'stats'; readonly stats: EngineStats; readonly timings?: EngineTimings }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
 
 export interface RequestMessage {
@@ -247,6 +247,10 @@ function isTimingSpan(value: unknown): value is TimingSpan {
   );
 }
 
+function isTimings(value: unknown): value is EngineTimings {
+  return isObj(value) && isNum(value.dropped) && Array.isArray(value.spans) && value.spans.length <= MAX_TIMING_SPANS && value.spans.every(isTimingSpan);
+}
+
 function parseEvent(value: unknown): EngineEvent | string {
   if (!isObj(value) || !isStr(value.type)) return 'event without a type';
   const e = value;
@@ -283,15 +287,8 @@ function parseEvent(value: unknown): EngineEvent | string {
     }
     case 'stats': {
       const s = e.stats;
-      return isObj(s) && isNum(s.rssBytes) && isNum(s.cpuUserMicros) && isNum(s.cpuSystemMicros) && isStr(s.sink) && isOptNum(s.decodeSpeed)
-        ? (e as EngineEvent)
-        : 'bad stats';
-    }
-    case 'timings': {
-      const t = e.timings;
-      return isObj(t) && isNum(t.dropped) && Array.isArray(t.spans) && t.spans.length <= MAX_TIMING_SPANS && t.spans.every(isTimingSpan)
-        ? (e as EngineEvent)
-        : 'bad timings';
+      if (!(isObj(s) && isNum(s.rssBytes) && isNum(s.cpuUserMicros) && isNum(s.cpuSystemMicros) && isStr(s.sink) && isOptNum(s.decodeSpeed))) return 'bad stats';
+      return e.timings === undefined || isTimings(e.timings) ? (e as EngineEvent) : 'bad timings';
     }
     case 'log':
       return LOG_LEVELS.includes(e.level as (typeof LOG_LEVELS)[number]) && isStr(e.message) ? (e as EngineEvent) : 'bad log';

@@ -73,6 +73,7 @@ export class NaudiodonSink implements AudioSink {
   /** Priming silence at the stream's start, not part of what the engine wrote. */
   private primed = 0;
   private priming: Promise<void> | undefined;
+  private primingDone = false;
   private readonly openedAt: number;
   /** Frames ahead of the playhead once the device runs: at least the native queue's, more when
    * the device buffers more (learnt at the first write that waited). */
@@ -128,9 +129,15 @@ export class NaudiodonSink implements AudioSink {
     return Math.max(0, floor, Math.min(ceiling, Math.floor(this.anchorConsumed + elapsed)));
   }
 
-  async write(pcm: Buffer): Promise<void> {
+  write(pcm: Buffer): Promise<void> {
+    // Once primed (every write but the first few), straight to the device: no promise more.
+    return this.primingDone ? this.writeToDevice(pcm) : this.primeThenWrite(pcm);
+  }
+
+  private async primeThenWrite(pcm: Buffer): Promise<void> {
     this.priming ??= this.prime();
     await this.priming;
+    this.primingDone = true;
     await this.writeToDevice(pcm);
   }
 

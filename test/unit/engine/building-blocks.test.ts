@@ -48,12 +48,12 @@ describe('engine: protocol validation', () => {
 
   it('validates timing batches and the decode speed in stats', () => {
     const span = { kind: 'decode', startMs: 1.7e12, durationMs: 5, calls: 3, frames: 12_288, sampleRate: 44_100, busyMs: 4.5 };
-    const timings = (spans: unknown[]) => parseEngineMessage({ kind: 'event', event: { type: 'timings', timings: { spans, dropped: 0 } } });
+    const stats = { rssBytes: 1, heapUsedBytes: 1, cpuUserMicros: 0, cpuSystemMicros: 0, pipeFrames: 0, underruns: 0, sink: 'null', firstPcmLatencyMs: undefined };
+    const timings = (spans: unknown[]) => parseEngineMessage({ kind: 'event', event: { type: 'stats', stats, timings: { spans, dropped: 0 } } });
     assert.notEqual(typeof timings([span, { ...span, kind: 'output' }]), 'string');
     assert.equal(typeof timings([{ ...span, kind: 'seek' }]), 'string');
     assert.equal(typeof timings([{ ...span, frames: 'many' }]), 'string');
     assert.equal(typeof timings(Array.from({ length: 1001 }, () => span)), 'string', 'a flood is refused');
-    const stats = { rssBytes: 1, heapUsedBytes: 1, cpuUserMicros: 0, cpuSystemMicros: 0, pipeFrames: 0, underruns: 0, sink: 'null', firstPcmLatencyMs: undefined };
     assert.notEqual(typeof parseEngineMessage({ kind: 'event', event: { type: 'stats', stats: { ...stats, decodeSpeed: 250 } } }), 'string');
     assert.equal(typeof parseEngineMessage({ kind: 'event', event: { type: 'stats', stats: { ...stats, decodeSpeed: 'fast' } } }), 'string');
   });
@@ -95,6 +95,35 @@ describe('engine: bounded PCM pipe', () => {
     assert.equal(rest.frame, 700);
     assert.equal(rest.channels[0]!.length, 900);
     assert.equal(pipe.isEmpty, true);
+  });
+
+  it('copies borrowed chunks into blocks it recycles once taken or flushed', async () => {
+    const pipe = new PcmPipe(10_000);
+    const borrowed = new Float32Array(1152).fill(0.5);
+    await pipe.push({ type: 'pcm', sessionId: 1, frame: 0, channels: [borrowed] }, pipe.generation);
+    borrowed.fill(-1); // the decoder reuses its buffer for the next chunk
+    const first = pipe.take(10_000);
+    assert.ok(first && first.type === 'pcm');
+    assert.equal(first.channels[0]![0], 0.5, 'the pipe kept its own copy');
+    const firstBuffer = first.channels[0]!.buffer;
+    await pipe.push({ type: 'pcm', sessionId: 1, frame: 1152, channels: [borrowed] }, pipe.generation);
+    const second = pipe.take(10_000);
+    assert.ok(second && second.type === 'pcm');
+    assert.notEqual(second.channels[0]!.buffer, firstBuffer, 'not recycled while the taker may still read it');
+    await pipe.push({ type: 'pcm', sessionId: 1, frame: 2304, channels: [borrowed] }, pipe.generation);
+    pipe.take(0);
+    const third = pipe.take(10_000);
+    assert.ok(third && third.type === 'pcm');
+    assert.equal(third.channels[0]!.buffer, firstBuffer, 'recycled after the next take');
+    assert.equal(third.frame, 2304);
+    assert.equal(third.channels[0]![0], -1);
+    const queued = third.channels[0]!.buffer;
+    await pipe.push({ type: 'pcm', sessionId: 1, frame: 3456, channels: [borrowed] }, pipe.generation);
+    pipe.flush();
+    await pipe.push({ type: 'pcm', sessionId: 2, frame: 0, channels: [borrowed] }, pipe.generation);
+    const afterFlush = pipe.take(10_000);
+    assert.ok(afterFlush && afterFlush.type === 'pcm');
+    assert.ok([queued, second.channels[0]!.buffer].includes(afterFlush.channels[0]!.buffer), 'a flush frees what it drops');
   });
 });
 
