@@ -65,13 +65,15 @@ describe('engine: real output through naudiodon into an ALSA file device', funct
   });
 
   it('pause and resume lose and repeat no sample', async () => {
-    const frames = RATE * 40;
-    const file = path.join(dir, 'counter-40s.wav');
+    // ALSA's file device takes audio as fast as it comes (a 40 s track went in under 150 ms
+    // once the engine got faster): a long track and an early pause keep the pause inside it.
+    const frames = RATE * 120;
+    const file = path.join(dir, 'counter-120s.wav');
     writeWavS16(file, counterPcm(0, frames), RATE, 2);
     const engine = client!;
     const ended = once(engine.onTrackEnded);
     await engine.load({ id: 'c', uri: file }, { autoplay: true });
-    await sleep(150);
+    await sleep(30);
     await engine.pause();
     assert.equal(engine.state, 'paused');
     await sleep(300);
