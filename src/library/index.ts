@@ -30,6 +30,7 @@ export { playlistInputFor, type PlaylistEntry, type PlaylistItem, type PlaylistT
 export { formatM3u, parseM3u } from './playlists/m3u';
 export { formatPls, parsePls } from './playlists/pls';
 export { sanitizePlaylistName } from './playlists/names';
+export { PlaylistFolderWatch } from './playlists/folder-watch';
 export {
   formatPlaylist,
   parsePlaylist,

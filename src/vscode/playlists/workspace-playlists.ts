@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore, MutableDisposable, disposableTimeout } from '../../base/lifecycle';
-import { PlaylistStore } from '../../library';
+import { PlaylistFolderWatch, PlaylistStore } from '../../library';
 
 export const FOLDER_SETTING = 'playhead.playlists.folder';
 const DEFAULT_FOLDER = '.vscode/playlists';
@@ -33,6 +33,7 @@ export class WorkspacePlaylists extends Disposable {
   private readonly perRoot = this._register(new DisposableStore());
   private readonly pendingRefresh = this._register(new MutableDisposable());
   private current: PlaylistRoot[] = [];
+  private folderWatches: PlaylistFolderWatch[] = [];
 
   constructor() {
     super();
@@ -62,11 +63,14 @@ export class WorkspacePlaylists extends Disposable {
 
   private rebuild(): void {
     this.perRoot.clear();
+    this.folderWatches = [];
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
     this.current = folders.map((workspaceFolder) => {
       const folder = playlistFolderFor(workspaceFolder);
       const store = this.perRoot.add(new PlaylistStore(folder));
       this.perRoot.add(store.onDidChange(() => this.scheduleRefresh()));
+      // Node's own watch besides VS Code's: either one seeing a change is enough.
+      this.folderWatches.push(this.perRoot.add(new PlaylistFolderWatch(folder, () => this.scheduleRefresh())));
       for (const pattern of watchPatterns(workspaceFolder, folder)) {
         const watcher = this.perRoot.add(vscode.workspace.createFileSystemWatcher(pattern));
         for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) {
@@ -82,6 +86,8 @@ export class WorkspacePlaylists extends Disposable {
     if (this.isDisposed || this.pendingRefresh.value) return;
     this.pendingRefresh.value = disposableTimeout(() => {
       this.pendingRefresh.clear();
+      // A playlists folder created since (by us, or seen by VS Code's watcher) gets its watch.
+      for (const watch of this.folderWatches) watch.ensure();
       this.changeEmitter.fire();
     }, REFRESH_DELAY_MS);
   }
