@@ -43,8 +43,6 @@ export class PcmQueue {
     let to = length;
     if (this.endFrame !== undefined) to = Math.min(to, this.endFrame - frame);
     if (to <= from) return end;
-    // Views, not copies: decoders only decode when the queue is empty (read() drains it first),
-    // so the arrays behind these blocks are not written again while they are queued.
     const channels = fitChannels(data, this.channels).map((c) => (from === 0 && to === length ? c : c.subarray(from, to)));
     this.blocks.push({ frame: frame + from, channels });
     this.queued += to - from;

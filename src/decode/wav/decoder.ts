@@ -1,4 +1,5 @@
 import { DecodeError, type AudioFormat, type ByteSource, type Decoder, type PcmChunk } from '../types';
+import { ReadAhead } from '../byte-source';
 import { PlanarBuffer } from '../planar-buffer';
 import { parseWav, type WavLayout } from './parse';
 
@@ -12,11 +13,8 @@ const READ_BYTES = 128 * 1024;
 export class WavDecoder implements Decoder {
   private position = 0;
   private disposed = false;
-  /** One read buffer for the decoder's life when the source can read into it (no garbage per chunk). */
-  private scratch: Buffer | undefined;
-  /** The bytes last read and their file offset: chunks are converted from here until used up. */
-  private block: Buffer = Buffer.alloc(0);
-  private blockStart = 0;
+  /** One block read serves several chunks (its buffer reused when the source reads into it). */
+  private readonly readAhead: ReadAhead;
   private readonly output: PlanarBuffer;
 
   private constructor(
@@ -25,6 +23,8 @@ export class WavDecoder implements Decoder {
     readonly format: AudioFormat,
   ) {
     this.output = new PlanarBuffer(layout.channels);
+    // Whole frames per block, so every chunk starts aligned for the typed-array fast paths.
+    this.readAhead = new ReadAhead(source, READ_BYTES - (READ_BYTES % layout.blockAlign));
   }
 
   static async open(source: ByteSource): Promise<WavDecoder> {
@@ -55,22 +55,11 @@ export class WavDecoder implements Decoder {
     return { frame: start, channels: deinterleave(bytes, got, layout, this.output.take(got)) };
   }
 
-  /** Bytes [byte, byte + length) or fewer at the end, valid until the next call (deinterleave
-   * copies them out at once). Served from the last block read when it holds them. */
+  /** Bytes [byte, byte + length) or fewer at the end, valid until the next read (deinterleave
+   * copies them out at once), as a Buffer view for its readers of odd widths. */
   private async readBytes(byte: number, length: number): Promise<Buffer> {
-    const from = byte - this.blockStart;
-    if (from >= 0 && from + length <= this.block.length) return this.block.subarray(from, from + length);
-    const { blockAlign } = this.layout;
-    const size = Math.max(length, READ_BYTES - (READ_BYTES % blockAlign));
-    if (this.source.readInto) {
-      // Its own ArrayBuffer at offset 0, so the aligned fast paths below apply.
-      if (!this.scratch || this.scratch.length < size) this.scratch = Buffer.allocUnsafeSlow(size);
-      this.block = this.scratch.subarray(0, await this.source.readInto(byte, this.scratch.subarray(0, size)));
-    } else {
-      this.block = await this.source.read(byte, size);
-    }
-    this.blockStart = byte;
-    return this.block.subarray(0, Math.min(length, this.block.length));
+    const bytes = await this.readAhead.bytes(byte, byte + length);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   }
 
   async seek(frame: number): Promise<void> {
