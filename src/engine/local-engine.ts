@@ -469,7 +469,6 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.heard = this.decoding = this.next = undefined;
   }
 
-  /** Flush the pipe and wait until the decoder task has let go of its decoder. */
   /**
    * Each track at its own gain. A track that follows another gaplessly ramps to it over a few
    * milliseconds (two gains meeting at a sample would click); anything else starts from
@@ -482,6 +481,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     else this.trackGain.set(wanted);
   }
 
+  /** Flush the pipe and wait until the decoder task has let go of its decoder. */
   private async stopDecoding(): Promise<void> {
     this.pipe.flush();
     await this.producer;
