@@ -71,11 +71,9 @@ export class WorkspacePlaylists extends Disposable {
       this.perRoot.add(store.onDidChange(() => this.scheduleRefresh()));
       // Node's own watch besides VS Code's: either one seeing a change is enough.
       this.folderWatches.push(this.perRoot.add(new PlaylistFolderWatch(folder, () => this.scheduleRefresh())));
-      for (const pattern of watchPatterns(workspaceFolder, folder)) {
-        const watcher = this.perRoot.add(vscode.workspace.createFileSystemWatcher(pattern));
-        for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) {
-          this.perRoot.add(event(() => this.scheduleRefresh()));
-        }
+      const watcher = this.perRoot.add(vscode.workspace.createFileSystemWatcher(watchPattern(workspaceFolder, folder)));
+      for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) {
+        this.perRoot.add(event(() => this.scheduleRefresh()));
       }
       return { workspaceFolder, store };
     });
@@ -94,17 +92,14 @@ export class WorkspacePlaylists extends Disposable {
 }
 
 /**
- * A watcher on the playlists folder itself (non-recursive: VS Code gives it a watcher of its
- * own) and, when the folder is inside the workspace folder, a pattern relative to the
- * workspace too, which the workspace's recursive watcher serves: that one also sees a
- * playlists folder created later, but was seen to miss every event for a while on a loaded
- * machine, while the folder's own watcher delivered. Both feed one debounced refresh.
+ * Inside the workspace folder the pattern is relative to it, so the workspace's own recursive
+ * watcher serves it (and a playlists folder created later is still seen); a folder outside
+ * gets a watcher of its own.
  */
-function watchPatterns(workspaceFolder: vscode.WorkspaceFolder, folder: string): vscode.RelativePattern[] {
-  const own = new vscode.RelativePattern(vscode.Uri.file(folder), PLAYLIST_GLOB);
+function watchPattern(workspaceFolder: vscode.WorkspaceFolder, folder: string): vscode.RelativePattern {
   const relative = path.relative(workspaceFolder.uri.fsPath, folder);
   if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) {
-    return [own, new vscode.RelativePattern(workspaceFolder, `${relative.split(path.sep).join('/')}/${PLAYLIST_GLOB}`)];
+    return new vscode.RelativePattern(workspaceFolder, `${relative.split(path.sep).join('/')}/${PLAYLIST_GLOB}`);
   }
-  return [own];
+  return new vscode.RelativePattern(vscode.Uri.file(folder), PLAYLIST_GLOB);
 }
