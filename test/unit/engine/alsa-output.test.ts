@@ -97,12 +97,13 @@ describe('engine: real output through naudiodon into an ALSA file device', funct
       env: capture.env,
       log: (_l, m) => logs.push(m),
     }));
-    const frames = RATE * 40;
+    // As above: a long track and an early pause keep the pause inside it on the fast file device.
+    const frames = RATE * 120;
     const file = path.join(dir, 'counter-park.wav');
     writeWavS16(file, counterPcm(0, frames), RATE, 2);
     const ended = once(engine.onTrackEnded);
     await engine.load({ id: 'c', uri: file }, { autoplay: true });
-    await sleep(150);
+    await sleep(30);
     await engine.pause();
     await sleep(600);
     assert.ok(logs.some((m) => /device released/.test(m)), logs.join('\n'));
