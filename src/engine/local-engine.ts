@@ -678,7 +678,11 @@ export class LocalEngine extends Disposable implements AudioEngine {
       if (!piece || piece.type !== 'pcm') continue;
       this.applyTrackGain(session);
       const pieceFrames = piece.channels[0]?.length ?? 0;
-      const pcm = interleaveS16(piece.channels, sink.format.channels, this.gain, this.scratch);
+      // A ramp still moving is stepped through by the conversion: only steady gains skip it.
+      const pcm =
+        sink.discardsAudio && this.gain.isSteady
+          ? this.silence.get(pieceFrames, sink.format.channels)
+          : interleaveS16(piece.channels, sink.format.channels, this.gain, this.scratch);
       if (this.fadeOutPending && this.fade.isSteady) this.fadeOutPending = false;
       const deviceStart = sink.writtenFrames;
       if (this.override && this.override.untilDevice === Number.POSITIVE_INFINITY) {
@@ -714,8 +718,8 @@ export class LocalEngine extends Disposable implements AudioEngine {
   /**
    * Silence for a device that must be fed (paused, starved, draining) goes in half-size writes:
    * audio that follows waits behind the write in progress and the one queued, so play after a
-   * pause reaches the device as soon as it did with 23 ms writes. A paused device is released
-   * after `releaseDeviceAfterPauseMs`, so the extra wake-ups do not last.
+   * pause reaches the device in half the time full writes would take. A paused device is
+   * released after `releaseDeviceAfterPauseMs`, so the extra wake-ups do not last.
    */
   private async writeSilence(sink: AudioSink): Promise<void> {
     const frames = Math.max(256, Math.round(sink.writeFrames / 2));

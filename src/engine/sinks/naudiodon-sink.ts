@@ -26,17 +26,19 @@ import { NaudiodonBinding, NaudiodonDevice, NaudiodonStream } from './native-bin
  * sink's written or consumed frames, so positions stay those of the engine's writes.
  */
 
-/** Frames per write(): 2028 at 44.1 kHz ≈ 46 ms. With MAX_QUEUE 1, ~92 ms sits ahead of the
- * playhead (the chunk playing and the one queued): small enough that pause and seek are heard
- * quickly, large enough to ride out a garbage-collection pause in this process. The same
- * ~92 ms as 4 × 23 ms writes, with half the writes: each one wakes a libuv thread and this
- * process's event loop, which costs more CPU than converting the samples. */
-const WRITE_MS = 46;
+/** A write is ~70 ms (3072 frames at 44.1 kHz, a multiple of 256 frames at any rate), and it is
+ * also PortAudio's callback period: with MAX_QUEUE 1, the chunk playing and the one queued are
+ * ~140 ms ahead of the playhead, plus the device's own buffer (~140 ms through PulseAudio).
+ * Every write wakes this process's event loop and a libuv thread, every period PortAudio's
+ * thread and a sound server's client thread behind ALSA; those wake-ups, not the samples, are
+ * what playing costs. Measured through ALSA → PulseAudio with FLAC, side by side with mpv:
+ * 46 ms writes with 23 ms periods cost 1.13-1.30× mpv's CPU, 70 ms writes with periods of one
+ * write 0.88-0.92×, 93 ms 0.6-0.8×. The price is delay: pause and seek are heard after what is
+ * queued, ~280 ms through Pulse instead of ~230 ms. */
+const WRITE_MS = 70;
+const WRITE_GRANULE_FRAMES = 256;
 const MAX_QUEUE = 1;
-/** PortAudio's callback period, ≈ 23 ms: its thread (and a sound server's client thread behind
- * ALSA) wakes once per period; 512 frames woke them twice as often for no gain in latency that
- * the queue above does not already cost. */
-const FRAMES_PER_BUFFER = 1024;
+
 /** More than a device buffers at start: accepted this far beyond real time, it is not clocked. */
 const PREFILL_LIMIT_MS = 3000;
 /** At most this much priming silence (a device that never waits, e.g. a file, gets this much). */
@@ -92,7 +94,7 @@ export class NaudiodonSink implements AudioSink {
     // binding that gets it right. The prefill measure below is what actually counts.
     const latency = device?.defaultLowOutputLatency ?? devices.find((d) => d.name === 'default')?.defaultLowOutputLatency ?? 0;
     this.latencyFrames = Math.round(latency * format.sampleRate);
-    this.writeFrames = Math.max(256, Math.round((format.sampleRate * WRITE_MS) / 1000));
+    this.writeFrames = Math.max(1, Math.round((format.sampleRate * WRITE_MS) / 1000 / WRITE_GRANULE_FRAMES)) * WRITE_GRANULE_FRAMES;
     this.aheadFrames = (MAX_QUEUE + 1) * this.writeFrames + this.latencyFrames;
     this.runningAheadFrames = this.aheadFrames;
     this.name = `naudiodon: ${device?.name ?? 'default device'}`;
@@ -103,7 +105,8 @@ export class NaudiodonSink implements AudioSink {
         channelCount: format.channels,
         sampleFormat: 16,
         maxQueue: MAX_QUEUE,
-        framesPerBuffer: FRAMES_PER_BUFFER,
+        // A period of one write: PortAudio's callback takes one whole write each time it runs.
+        framesPerBuffer: this.writeFrames,
         closeOnError: false,
       },
     });
@@ -163,7 +166,7 @@ export class NaudiodonSink implements AudioSink {
     const now = performance.now();
     // Waiting about half a chunk or more means the queue was full and the device just took a
     // chunk (a write that did not wait takes well under a millisecond, a little more under load).
-    const waited = now - started > Math.max(1, (WRITE_MS * frames) / this.writeFrames / 2);
+    const waited = now - started > Math.max(1, (frames * 500) / this.format.sampleRate);
     if (!this.clocked) {
       if (waited) {
         // The device started: everything accepted before this write sits in its buffer and the
