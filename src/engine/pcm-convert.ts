@@ -138,12 +138,12 @@ export interface PcmScratch {
   buffer: Buffer;
 }
 
-/** Zeroed s16 frames, the same buffer while the size stays (sinks never write into what they are given). */
+/** Zeroed s16 frames: views of one buffer, grown when too small (sinks never write into what they are given). */
 export class SilenceS16 {
   private buffer = Buffer.alloc(0);
   get(frames: number, channels: number): Buffer {
     const bytes = frames * channels * BYTES_PER_SAMPLE;
-    if (this.buffer.length !== bytes) this.buffer = Buffer.alloc(bytes);
-    return this.buffer;
+    if (this.buffer.length < bytes) this.buffer = Buffer.alloc(bytes);
+    return this.buffer.subarray(0, bytes);
   }
 }

@@ -8,6 +8,7 @@ import { AudioSink, PcmFormat, framesOf } from './sink';
 export class NullSink implements AudioSink {
   readonly name = 'null';
   readonly needsContinuousFeed = false;
+  readonly discardsAudio = true;
   readonly writeFrames: number;
   private written = 0;
   /** performance.now() at which frame `anchorFrame` was (virtually) played. */

@@ -19,6 +19,12 @@ export interface AudioSink {
    * the engine then writes silence while paused or starved.
    */
   readonly needsContinuousFeed: boolean;
+  /**
+   * True when the samples are thrown away (the null sink): the engine then skips converting
+   * them while no gain ramp is moving and writes zeros of the same length, as mpv's null output
+   * takes its decoder's samples without converting them.
+   */
+  readonly discardsAudio?: boolean;
   /** Preferred frames per write(); the engine writes pieces of about this size. */
   readonly writeFrames: number;
   /**
