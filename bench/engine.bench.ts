@@ -34,7 +34,7 @@ const cache = path.resolve(__dirname, '.cache');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PLAY_SECONDS = 20;
 const SETTLE_MS = 3000;
-const CPU_ROUNDS = 3;
+const CPU_ROUNDS = 5;
 
 function generate(name: string, seconds: number, codec: 'mp3' | 'flac', twoTones = false): string {
   const file = path.join(cache, name);
