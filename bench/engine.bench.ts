@@ -13,8 +13,10 @@
  *    Including start-up (all CPU from process start to the end of the window) is a note.
  *  - Time from play to the first PCM handed to the sink (engine side), for a loaded local
  *    file, with the null sink and with naudiodon into the ALSA file device. Target ≤ 20 ms.
- *  - Engine RSS while playing (and seeking through) a 3-minute and a 2-hour FLAC.
- *    Target ≤ 80 MB each and within 5 MB of each other.
+ *  - Engine RSS while playing (and seeking through) a 3-minute and a 2-hour FLAC, 3 engines
+ *    per length, interleaved, medians. Target ≤ 80 MB each and within 5 MB of each other.
+ *
+ * `npx tsx bench/engine.bench.ts [cpu] [start] [seek] [rss]` runs parts; all by default.
  *
  * The engine is the bundled artifact (as dist/engine.js is built), in its own process.
  * Media are generated once with ffmpeg into bench/.cache/ (the 2-hour FLAC takes ~20 s).
@@ -254,6 +256,47 @@ async function rssWhilePlaying(enginePath: string, file: string, durationMs: num
   return peak;
 }
 
+/** Peak RSS playing (and seeking through) each file, RSS_RUNS engines per length, interleaved:
+ * one engine's peak varies by several MB with when its GC happens to run, so medians are compared. */
+async function rssFigures(enginePath: string, short3min: string, long2h: string): Promise<void> {
+  progress(`RSS while playing and seeking: 3-minute FLAC, then 2-hour FLAC, ${RSS_RUNS} engines each`);
+  const shorts: number[] = [];
+  const longs: number[] = [];
+  for (let i = 0; i < RSS_RUNS; i++) {
+    shorts.push(await rssWhilePlaying(enginePath, short3min, 180_000));
+    longs.push(await rssWhilePlaying(enginePath, long2h, 7_200_000));
+  }
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  const list = (runs: number[]) => runs.map((b) => round(mb(b))).join(', ');
+  const short = median(shorts);
+  const long = median(longs);
+  for (const [name, bytes, runs] of [['3-minute', short, shorts], ['2-hour', long, longs]] as const) {
+    reportFigure({
+      group: 'engine',
+      name: `peak RSS playing a ${name} FLAC`,
+      value: round(mb(bytes)),
+      unit: 'MB',
+      target: '≤ 80 MB',
+      ratio: round(mb(bytes) / 80),
+      ok: mb(bytes) <= 80,
+      note: `median of ${RSS_RUNS} engines (${list(runs)} MB); engine process VmRSS sampled every 100 ms while playing 3 s and seeking to 50 %, 90 %, 99.9 %`,
+    });
+  }
+  const difference = Math.abs(mb(long) - mb(short));
+  reportFigure({
+    group: 'engine',
+    name: 'RSS difference 2-hour vs 3-minute',
+    value: round(difference),
+    unit: 'MB',
+    target: '≤ 5 MB',
+    ratio: round(difference / 5),
+    ok: difference <= 5,
+    note: 'medians',
+  });
+}
+
+const RSS_RUNS = 3;
+
 async function main(): Promise<void> {
   const started = Date.now();
   const mp3 = generate('engine-3min.mp3', 180, 'mp3');
@@ -266,63 +309,47 @@ async function main(): Promise<void> {
   const bundle = buildEngineBundle();
   // Find naudiodon from the temporary bundle folder.
   process.env.PLAYHEAD_NATIVE_DIR = bundle.env.PLAYHEAD_NATIVE_DIR;
+  // `npx tsx bench/engine.bench.ts [cpu] [start] [seek] [rss]` runs parts; all by default.
+  const parts = process.argv.slice(2);
+  const wanted = (part: string) => parts.length === 0 || parts.includes(part);
   try {
     const cpuFiles = [
       { file: mp3, label: 'MP3 44.1 kHz stereo 192k' },
       { file: flac, label: 'FLAC 44.1 kHz stereo' },
     ];
-    progress(`CPU: engine and mpv side by side, ${CPU_ROUNDS} rounds of ${PLAY_SECONDS} s per file and output`);
-    await cpuVersusMpv(bundle.enginePath, cpuFiles, { label: 'null outputs', engineSink: 'null', mpvAo: 'null', env: {} });
-    if (['pulseaudio', 'pactl', 'parec'].every(hasCommand)) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-bench-pulse-'));
-      const pulse = await startPulseCapture(dir);
-      try {
-        await cpuVersusMpv(bundle.enginePath, cpuFiles, { label: 'ALSA → PulseAudio null sink', engineSink: 'naudiodon', mpvAo: 'alsa', env: pulse.env });
-      } finally {
-        await pulse.stop();
-        fs.rmSync(dir, { recursive: true, force: true });
+    if (wanted('cpu')) {
+      progress(`CPU: engine and mpv side by side, ${CPU_ROUNDS} rounds of ${PLAY_SECONDS} s per file and output`);
+      await cpuVersusMpv(bundle.enginePath, cpuFiles, { label: 'null outputs', engineSink: 'null', mpvAo: 'null', env: {} });
+      if (['pulseaudio', 'pactl', 'parec'].every(hasCommand)) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-bench-pulse-'));
+        const pulse = await startPulseCapture(dir);
+        try {
+          await cpuVersusMpv(bundle.enginePath, cpuFiles, { label: 'ALSA → PulseAudio null sink', engineSink: 'naudiodon', mpvAo: 'alsa', env: pulse.env });
+        } finally {
+          await pulse.stop();
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      } else {
+        progress('no PulseAudio (apt pulseaudio pulseaudio-utils libasound2-plugins): the device comparison is skipped');
       }
-    } else {
-      progress('no PulseAudio (apt pulseaudio pulseaudio-utils libasound2-plugins): the device comparison is skipped');
     }
 
-    await firstPcm(bundle.enginePath, flac, 'null');
-    const capture = createAlsaCapture('playhead-bench-alsa-');
-    try {
-      await firstPcm(bundle.enginePath, flac, 'naudiodon', capture.env);
-    } finally {
-      capture.dispose();
+    if (wanted('start')) {
+      await firstPcm(bundle.enginePath, flac, 'null');
+      const capture = createAlsaCapture('playhead-bench-alsa-');
+      try {
+        await firstPcm(bundle.enginePath, flac, 'naudiodon', capture.env);
+      } finally {
+        capture.dispose();
+      }
     }
 
-    await seekLatency(bundle.enginePath, flac, 'FLAC', 'null');
-    await seekLatency(bundle.enginePath, mp3, 'MP3', 'null');
-
-    progress('RSS while playing and seeking: 3-minute FLAC, then 2-hour FLAC');
-    const short = await rssWhilePlaying(bundle.enginePath, flac3mTones, 180_000);
-    const long = await rssWhilePlaying(bundle.enginePath, flac2h, 7_200_000);
-    const mb = (bytes: number) => bytes / 1024 / 1024;
-    for (const [name, bytes] of [['3-minute', short], ['2-hour', long]] as const) {
-      reportFigure({
-        group: 'engine',
-        name: `peak RSS playing a ${name} FLAC`,
-        value: round(mb(bytes)),
-        unit: 'MB',
-        target: '≤ 80 MB',
-        ratio: round(mb(bytes) / 80),
-        ok: mb(bytes) <= 80,
-        note: 'engine process VmRSS sampled every 100 ms while playing 3 s and seeking to 50 %, 90 %, 99.9 %',
-      });
+    if (wanted('seek')) {
+      await seekLatency(bundle.enginePath, flac, 'FLAC', 'null');
+      await seekLatency(bundle.enginePath, mp3, 'MP3', 'null');
     }
-    const difference = Math.abs(mb(long) - mb(short));
-    reportFigure({
-      group: 'engine',
-      name: 'RSS difference 2-hour vs 3-minute',
-      value: round(difference),
-      unit: 'MB',
-      target: '≤ 5 MB',
-      ratio: round(difference / 5),
-      ok: difference <= 5,
-    });
+
+    if (wanted('rss')) await rssFigures(bundle.enginePath, flac3mTones, flac2h);
   } finally {
     bundle.dispose();
   }
