@@ -116,17 +116,20 @@ describe('engine: real output through naudiodon into an ALSA file device', funct
   });
 
   it('seek flushes and continues exactly at the target frame', async () => {
-    const frames = RATE * 40;
+    // As the pause tests: the file device takes audio far faster than real time (36 s of a
+    // 40 s track went in the first 100 ms once), so a long track and an early seek keep the
+    // seek ahead of what was played.
+    const frames = RATE * 120;
     const file = path.join(dir, 'counter-seek.wav');
     writeWavS16(file, counterPcm(0, frames), RATE, 2);
     const engine = client!;
     const ended = once(engine.onTrackEnded);
     await engine.load({ id: 's', uri: file }, { autoplay: true });
-    await sleep(100);
-    await engine.seek(35_000);
+    await sleep(30);
+    await engine.seek(115_000);
     await withTimeout(ended, 30_000, 'the end of the track');
     const { runs } = counterRuns(capture.readS16());
-    const target = 35 * RATE;
+    const target = 115 * RATE;
     assert.equal(runs.length, 2, JSON.stringify(runs));
     assert.equal(runs[0]!.start, 0);
     assert.ok(runs[0]!.end < target, `played ${runs[0]!.end} frames before the seek`);
