@@ -7,10 +7,11 @@
  *    null sink, mpv `--ao=null`, both clocked like a device); (b) when PulseAudio is installed,
  *    ALSA's default device routed to a private PulseAudio null sink for both (engine naudiodon,
  *    mpv `--ao=alsa`, the same PULSE_LATENCY_MSEC). CPU is the run time of every thread of
- *    the process (/proc schedstat, nanoseconds); the sound server's is nobody's. Steady playback is
- *    measured (from 3 s after the load, past process start-up, wasm compilation and the pipe's
- *    first fill) for 20 s; rounds alternate the files, medians are reported. Target ≤ 1.0× mpv.
- *    Including start-up (all CPU from process start to the end of the window) is a note.
+ *    the process (/proc schedstat, nanoseconds); the sound server's is nobody's. Steady
+ *    playback is measured (from 3 s after the load, past process start-up, wasm compilation and
+ *    the pipe's first fill) for 20 s; rounds alternate the files, medians are reported.
+ *    Target ≤ 1.0× mpv. Including start-up (all CPU from process start to the end of the
+ *    window) is a note.
  *  - Time from play to the first PCM handed to the sink (engine side), for a loaded local
  *    file, with the null sink and with naudiodon into the ALSA file device. Target ≤ 20 ms.
  *  - Engine RSS while playing (and seeking through) a 3-minute and a 2-hour FLAC, 3 engines
@@ -37,6 +38,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PLAY_SECONDS = 20;
 const SETTLE_MS = 3000;
 const CPU_ROUNDS = 5;
+/** Engines per file length for the RSS figures (one engine's peak varies with its GC's timing). */
+const RSS_RUNS = 3;
 
 function generate(name: string, seconds: number, codec: 'mp3' | 'flac', twoTones = false): string {
   const file = path.join(cache, name);
@@ -295,8 +298,6 @@ async function rssFigures(enginePath: string, short3min: string, long2h: string)
   });
 }
 
-const RSS_RUNS = 3;
-
 async function main(): Promise<void> {
   const started = Date.now();
   const mp3 = generate('engine-3min.mp3', 180, 'mp3');
@@ -309,8 +310,7 @@ async function main(): Promise<void> {
   const bundle = buildEngineBundle();
   // Find naudiodon from the temporary bundle folder.
   process.env.PLAYHEAD_NATIVE_DIR = bundle.env.PLAYHEAD_NATIVE_DIR;
-  // `npx tsx bench/engine.bench.ts [cpu] [start] [seek] [rss]` runs parts; all by default.
-  const parts = process.argv.slice(2);
+  const parts = process.argv.slice(2); // parts to run, as in the usage line at the top
   const wanted = (part: string) => parts.length === 0 || parts.includes(part);
   try {
     const cpuFiles = [
