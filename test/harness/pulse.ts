@@ -16,6 +16,10 @@ export interface PulseCapture {
   readonly env: NodeJS.ProcessEnv;
   /** Interleaved s16le stereo at 44.1 kHz, growing while audio plays. */
   readonly captureFile: string;
+  /** PulseAudio's own log (underruns, clients connecting), for failure reports. */
+  readonly logFile: string;
+  /** The sound server's process, for tests that make it hang (SIGSTOP) and come back (SIGCONT). */
+  readonly serverPid: number;
   stop(): Promise<void>;
 }
 
@@ -38,7 +42,8 @@ export async function startPulseCapture(dir: string): Promise<PulseCapture> {
   fs.writeFileSync(path.join(home, '.asoundrc'), 'pcm.!default { type pulse }\nctl.!default { type pulse }\n');
   const socket = path.join(runtime, 'native');
   const env = { ...process.env, HOME: home, PULSE_RUNTIME_PATH: runtime, PULSE_SERVER: `unix:${socket}` };
-  const log = fs.openSync(path.join(dir, 'pulseaudio.log'), 'w');
+  const logFile = path.join(dir, 'pulseaudio.log');
+  const log = fs.openSync(logFile, 'w');
   const daemon = spawn(
     'pulseaudio',
     [
@@ -58,7 +63,7 @@ export async function startPulseCapture(dir: string): Promise<PulseCapture> {
   while (spawnSync('pactl', ['info'], { env, stdio: 'ignore' }).status !== 0) {
     if (daemon.exitCode !== null || Date.now() > deadline) {
       daemon.kill('SIGKILL');
-      throw new Error(`PulseAudio did not start (see ${path.join(dir, 'pulseaudio.log')})`);
+      throw new Error(`PulseAudio did not start (see ${logFile})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -71,6 +76,8 @@ export async function startPulseCapture(dir: string): Promise<PulseCapture> {
   return {
     env: { HOME: home, PULSE_SERVER: env.PULSE_SERVER },
     captureFile,
+    logFile,
+    serverPid: daemon.pid!,
     async stop() {
       recorder.kill('SIGTERM');
       await waitForExit(recorder, 2000);

@@ -125,6 +125,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       '--user-data-dir', dirs['user-data'],
       '--server-data-dir', dirs['user-data'],
       '--extensions-dir', dirs.extensions,
+      // Debug lines in every log, Playhead's among them (engine output, first-PCM times, device
+      // events), for failure reports: `--log playhead.playhead:debug` does not reach a web
+      // window's extension host log.
+      '--log', 'debug',
     ],
     {
       detached: true, // own process group, so stop() reaches the extension host and its children

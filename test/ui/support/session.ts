@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { PulseCapture, startPulseCapture } from '../../harness/pulse';
+import { formatLogTails, playheadLogs } from '../../harness/failure-report';
+import { captureSeconds } from '../../harness/capture-analysis';
 import { resultsDir } from '../../harness/paths';
 import { packageVsix } from '../../harness/vsix';
 import { provision } from '../../harness/provision';
@@ -180,6 +182,15 @@ export class UiSession {
     return file;
   }
 
+  /** Playhead's log and PulseAudio's, their last lines, with how much audio was captured. */
+  failureReport(): string {
+    const logs = [
+      ...playheadLogs(this.server.dataDir).map((file) => ({ title: 'Playhead log', file })),
+      { title: 'PulseAudio log', file: this.audio.logFile },
+    ];
+    return `    captured ${captureSeconds(this.audio.captureFile).toFixed(2)} s of audio\n${formatLogTails(logs)}`;
+  }
+
   async stop(): Promise<void> {
     await this.workbench.close().catch(() => undefined);
     await this.server.stop();
@@ -201,7 +212,7 @@ export function useSession(options: SessionOptions | (() => SessionOptions) = {}
   afterEach(async function () {
     if (session && this.currentTest?.state === 'failed') {
       const file = await session.screenshot(`FAILED ${this.currentTest.fullTitle()}`);
-      process.stderr.write(`    screenshot: ${path.relative(process.cwd(), file)}\n`);
+      process.stderr.write(`    screenshot: ${path.relative(process.cwd(), file)}\n${session.failureReport()}`);
     }
   });
   after(async () => {
