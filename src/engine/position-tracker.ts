@@ -38,14 +38,22 @@ export class PositionTracker {
     return this.segments[this.segments.length - 1];
   }
 
-  /** What the listener hears at `consumed` device frames; drops segments already heard. */
+  /**
+   * What the listener hears at `consumed` device frames; drops segments already heard. Before
+   * the first segment kept (nothing of it heard yet, or a count that went back behind segments
+   * already dropped) that is the first segment's start: never a frame the listener has not
+   * reached or has long left.
+   */
   heardAt(consumed: number): HeardPosition | undefined {
     let index = -1;
     for (let i = 0; i < this.segments.length; i++) {
       if ((this.segments[i] as Segment).deviceStart <= consumed) index = i;
       else break;
     }
-    if (index < 0) return undefined;
+    if (index < 0) {
+      const first = this.segments[0];
+      return first && { sessionId: first.sessionId, trackFrame: first.trackFrame };
+    }
     if (index > 0) {
       this.segments.splice(0, index);
     }

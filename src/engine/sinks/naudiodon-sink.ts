@@ -84,6 +84,8 @@ export class NaudiodonSink implements AudioSink {
   private clocked = false;
   private anchorTime = 0;
   private anchorConsumed = 0;
+  /** The most consumedFrames() has said. */
+  private consumedHigh = 0;
   private closed: Promise<void> | undefined;
 
   constructor(binding: NaudiodonBinding, readonly format: PcmFormat, options: NaudiodonSinkOptions) {
@@ -119,7 +121,11 @@ export class NaudiodonSink implements AudioSink {
   }
 
   consumedFrames(): number {
-    return Math.max(0, this.deviceConsumed() - this.primed);
+    // The estimate is corrected downwards when a write that waited shows the device behind the
+    // clock (after a stall the clock ran on to everything written); what was heard never goes
+    // back, so the position holds until the estimate catches up.
+    this.consumedHigh = Math.max(this.consumedHigh, this.deviceConsumed() - this.primed);
+    return this.consumedHigh;
   }
 
   private deviceConsumed(): number {

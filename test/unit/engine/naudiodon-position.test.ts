@@ -59,6 +59,40 @@ describe('engine: naudiodon position at stream start', function () {
     await sink.close();
   });
 
+  it('never moves the position back after the device stalled mid-play, and holds it while stalled', async () => {
+    // Starts at once, takes a chunk per chunk time, then stops taking anything for 600 ms (a
+    // sound server that hung) and goes on. During the stall the clock runs on to everything
+    // written; the first write after it shows the device behind that, which must not pull the
+    // position back (the engine once reported frame 0 of the track there).
+    const chunkMs = 70;
+    let writes = 0;
+    const binding = scriptedBinding(0, 0, chunkMs);
+    const stream = binding.create({ outOptions: {} as never });
+    const write = stream.write.bind(stream);
+    stream.write = async (chunk: Buffer) => {
+      writes++;
+      if (writes === 25) await sleep(600);
+      return write(chunk);
+    };
+    binding.create = () => stream;
+    const sink = new NaudiodonSink(binding, { sampleRate: RATE, channels: 2 }, { deviceName: undefined });
+    const chunk = Buffer.alloc(sink.writeFrames * 4, 1);
+    const seen: number[] = [];
+    const sampler = setInterval(() => seen.push(sink.consumedFrames()), 5);
+    try {
+      for (let i = 0; i < 45; i++) await sink.write(chunk);
+    } finally {
+      clearInterval(sampler);
+    }
+    const backwards = seen.findIndex((value, i) => i > 0 && value < seen[i - 1]!);
+    assert.equal(backwards, -1, `the position went back from ${seen[backwards - 1]} to ${seen[backwards]} frames`);
+    assert.ok(Math.max(...seen) <= sink.writtenFrames, 'never past what was written');
+    // It held during the stall: at most what was written before it, never the 600 ms of clock.
+    const heldFrames = seen.filter((v, i) => i > 0 && v === seen[i - 1]).length * 5 * (RATE / 1000);
+    assert.ok(heldFrames >= 0.3 * RATE, `the position held for only ${(heldFrames / RATE).toFixed(2)} s of a 0.6 s stall`);
+    await sink.close();
+  });
+
   it('still tracks a device faster than real time (a file) by what it took', async () => {
     const sink = new NaudiodonSink(scriptedBinding(Number.MAX_SAFE_INTEGER, 0, 0), { sampleRate: RATE, channels: 2 }, { deviceName: undefined });
     const chunk = Buffer.alloc(sink.writeFrames * 4);
