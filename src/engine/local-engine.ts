@@ -59,9 +59,17 @@ const VOLUME_RAMP_MS = 15;
  * than decoding does. (A Node timer that is cleared or postponed still wakes the process when
  * it was first due, so there is no cheap fallback timer either.) After a pause, while the
  * device plays out what it holds, a short timer follows the position until it stops; the
- * stats tick sends one a second otherwise.
+ * stats tick sends one a second otherwise. The same timer keeps reports coming while the
+ * output task waits on a write: from the write's start when the device has not started yet
+ * (through a sound server that takes ~0.7 s), from the stats tick that finds a write waiting
+ * longer than any device takes (a stalled one). Without them a view would extrapolate a moving
+ * playhead from the last report and snap back at the next.
  */
 const POSITION_INTERVAL_MS = 100;
+/** Longer than any sink's write takes when its device plays (100 ms at most). */
+const SLOW_WRITE_MS = 250;
+/** A device write waiting this long (not at the device's start) is worth a line in the log. */
+const STALLED_WRITE_MS = 2000;
 const STATS_INTERVAL_MS = 1000;
 /** Between two tracks' gains at a gapless join. */
 const TRACK_GAIN_RAMP_MS = 10;
@@ -220,8 +228,12 @@ export class LocalEngine extends Disposable implements AudioEngine {
   private lastReportAt = 0;
   /** When the output task last finished a write, to foresee the next one. */
   private lastWriteAt = 0;
-  /** Follows the position after a pause until it stops moving. */
+  /** Follows the position after a pause until it stops moving, or while a write waits long. */
   private positionTimer: NodeJS.Timeout | undefined;
+  /** When the device write in progress began (undefined between writes). */
+  private writingSince: number | undefined;
+  /** The write in progress has been logged as stalled. */
+  private stallLogged = false;
   private readonly releaseAfterPauseMs: number;
   /** Every track is resampled to this rate (option, or the device refused native rates). */
   private forcedRate: number | undefined;
@@ -428,6 +440,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
   /** Once a second: the timing spans since the last tick, then the stats (the engine process
    * sends both in one message). */
   private tick(): void {
+    this.noteStalledWrite();
     this.decodeSpans.close();
     this.outputSpans.close();
     const timings = this.timings.take();
@@ -694,7 +707,14 @@ export class LocalEngine extends Disposable implements AudioEngine {
       }
       this.tracker.append({ deviceStart, frames: pieceFrames, sessionId: piece.sessionId, trackFrame: piece.frame, silent: false });
       const writeStart = performance.now();
-      await sink.write(pcm);
+      this.writingSince = writeStart;
+      // A device still starting holds this write for a while: keep the reports coming meanwhile.
+      if (sink.started === false) this.followPosition();
+      try {
+        await sink.write(pcm);
+      } finally {
+        this.writeDone();
+      }
       this.outputSpans.add(writeStart, performance.now(), pieceFrames, sink.format.sampleRate);
       const turn = this.afterWrite();
       if (turn) await turn;
@@ -704,6 +724,28 @@ export class LocalEngine extends Disposable implements AudioEngine {
         this.log('debug', `first PCM ${this.firstPcmLatencyMs.toFixed(1)} ms after play`);
       }
     }
+  }
+
+  private writeDone(): void {
+    if (this.stallLogged && this.writingSince !== undefined) {
+      this.log('info', `the output device took audio again after ${((performance.now() - this.writingSince) / 1000).toFixed(1)} s`);
+    }
+    this.writingSince = undefined;
+    this.stallLogged = false;
+  }
+
+  /** From the stats tick: say so once when the device has taken nothing for a while. */
+  private noteStalledWrite(): void {
+    if (this.writingSince === undefined || this.stallLogged || this.sink?.started === false) return;
+    const waitedMs = performance.now() - this.writingSince;
+    if (waitedMs < STALLED_WRITE_MS) return;
+    this.stallLogged = true;
+    this.log('warn', `the output device has taken no audio for ${(waitedMs / 1000).toFixed(1)} s (${this.sink?.name ?? 'no sink'}); waiting for it`);
+  }
+
+  /** The output task is held in a write by a device still starting, or one that stalled. */
+  private get writeWaitsLong(): boolean {
+    return this.writingSince !== undefined && (this.sink?.started === false || performance.now() - this.writingSince > SLOW_WRITE_MS);
   }
 
   /** Long pause: remember where we are, release the device; play() reopens it. */
@@ -917,8 +959,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
       if (session.gapless) this._onTrackStarted.fire(session.loaded);
     }
     this.lastReportedMs = (position.trackFrame * 1000) / rateOf(session);
-    // Still moving while paused (the device plays out its queue): look again soon.
-    if (!this.positionMoves && this.lastReportedMs !== previousMs) this.followPosition();
+    // Still moving while paused (the device plays out its queue), or playing while the output
+    // task waits on the device instead of reporting after its writes: look again soon.
+    if (this.positionMoves ? this.writeWaitsLong : this.lastReportedMs !== previousMs) this.followPosition();
     this._onPosition.fire({
       trackId: session.loaded.track.id,
       positionMs: this.lastReportedMs,

@@ -116,6 +116,10 @@ export class NaudiodonSink implements AudioSink {
     this.openedAt = this.anchorTime = performance.now();
   }
 
+  get started(): boolean {
+    return this.clocked;
+  }
+
   get writtenFrames(): number {
     return this.written - this.primed;
   }

@@ -25,6 +25,12 @@ export interface AudioSink {
    * takes its decoder's samples without converting them.
    */
   readonly discardsAudio?: boolean;
+  /**
+   * False while a device that has to start (PortAudio through a sound server) has not begun to
+   * play in real time: its first writes only fill buffers and the position does not move yet.
+   * Sinks that play from the first write leave it undefined.
+   */
+  readonly started?: boolean;
   /** Preferred frames per write(); the engine writes pieces of about this size. */
   readonly writeFrames: number;
   /**

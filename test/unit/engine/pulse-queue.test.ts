@@ -1,13 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { EngineClient } from '../../../src/engine/client';
 import { MemoryStateStore, Player } from '../../../src/player';
-import { PulseCapture, startPulseCapture } from '../../harness/pulse';
 import { readCapture, rms, toneShare } from '../../harness/capture-analysis';
-import { buildEngineBundle, EngineBundle } from '../../support/engine-bundle';
+import { usePulseEngine } from '../../support/pulse-engine';
 
 /**
  * A three-track queue through the real Player and engine, naudiodon → ALSA → a private
@@ -23,7 +18,6 @@ const TRACKS = [
   { file: 'tone-wav16.wav', hz: 440, seconds: 2 },
 ];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const missing = ['pulseaudio', 'parec', 'pactl'].filter((bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0);
 
 /** Runs of the dominant tone, 20 ms windows: [track index, seconds]. */
 function toneRuns(samples: Int16Array): [number, number][] {
@@ -43,27 +37,12 @@ function toneRuns(samples: Int16Array): [number, number][] {
 
 describe('engine: a queue through PulseAudio, heard', function () {
   this.timeout(60_000);
-  let dir: string;
-  let bundle: EngineBundle;
-  let capture: PulseCapture | undefined;
-
-  before(function () {
-    if (missing.length > 0) this.skip(); // needs apt pulseaudio + pulseaudio-utils (CI provisions them)
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playhead-pulse-queue-'));
-    bundle = buildEngineBundle();
-  });
-  after(async () => {
-    await capture?.stop();
-    bundle?.dispose();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const pulse = usePulseEngine('pulse-queue');
 
   it('plays each track for its duration, in order, and the player follows what is heard', async function () {
     // Real time on a shared 2-core machine: a run that lost the CPU gets one more chance.
     this.retries(1);
-    await capture?.stop();
-    capture = await startPulseCapture(fs.mkdtempSync(path.join(dir, 'run-')));
-    const engine = new EngineClient({ enginePath: bundle.enginePath, sink: 'naudiodon', env: { ...bundle.env, ...capture.env } });
+    const { capture, engine } = await pulse.start();
     const player = new Player({ engine, store: new MemoryStateStore() });
     const switches: { index: number; atMs: number }[] = [];
     const started = performance.now();
