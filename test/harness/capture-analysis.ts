@@ -36,11 +36,11 @@ export function frequencyAt(samples: Int16Array, startS: number, lengthS: number
   return to > from ? (crossings * CAPTURE_RATE) / (to - from) : 0;
 }
 
-/** The frequency of successive windows across the whole capture, skipping silence. */
-export function frequencyTrack(samples: Int16Array, windowS = 0.1): { atS: number; hz: number }[] {
+/** The frequency of successive windows of the capture from `fromS` on, skipping silence. */
+export function frequencyTrack(samples: Int16Array, windowS = 0.1, fromS = 0): { atS: number; hz: number }[] {
   const seconds = samples.length / CAPTURE_CHANNELS / CAPTURE_RATE;
   const track: { atS: number; hz: number }[] = [];
-  for (let t = 0; t + windowS <= seconds; t += windowS) {
+  for (let t = fromS; t + windowS <= seconds; t += windowS) {
     if (rms(samples, t, windowS) > 0.01) track.push({ atS: t, hz: frequencyAt(samples, t, windowS) });
   }
   return track;
