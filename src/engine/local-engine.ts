@@ -287,6 +287,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this._onError.fire({ trackId: track.id, kind: 'decode', message: describe(error), fatalForTrack: true });
       throw error;
     }
+    this.abandonIfDisposed(session);
     let startFrame: number;
     try {
       const sink = this.ensureSink(session.loaded.format);
@@ -300,6 +301,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
       this._onError.fire({ trackId: track.id, kind, message: describe(error), fatalForTrack: true });
       throw error;
     }
+    this.abandonIfDisposed(session);
     this.heard = this.decoding = session;
     this.lastHeardSessionId = session.id;
     this.endAt = undefined;
@@ -311,6 +313,13 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.ensureOutputTask();
     this.reportPosition();
     return session.loaded;
+  }
+
+  /** Disposed while a load awaited (the file opening, a seek): its session must not outlive the engine. */
+  private abandonIfDisposed(session: Session): void {
+    if (!this.isDisposed) return;
+    this.disposeSession(session);
+    throw new Error(`the audio engine was shut down while ${session.loaded.track.uri} was loading`);
   }
 
   async play(): Promise<void> {
@@ -468,8 +477,9 @@ export class LocalEngine extends Disposable implements AudioEngine {
     session.decoder = new ResamplingDecoder(session.decoder, deviceRate);
   }
 
+  /** Frees the session's decoder once (a load and the engine's teardown may both get to it). */
   private disposeSession(session: Session): void {
-    this.sessions.delete(session.id);
+    if (!this.sessions.delete(session.id)) return;
     try {
       session.decoder.dispose();
     } catch (error) {

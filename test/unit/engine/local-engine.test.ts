@@ -139,6 +139,36 @@ describe('engine: LocalEngine with the wav and null sinks', () => {
     assert.equal(pcm[pcm.length - 2], 4096, 'ends at volume 0.25');
   });
 
+  it('disposed while a track is opening or seeking: the decoder is freed and no output opened', async () => {
+    for (const stage of ['open', 'seek'] as const) {
+      let disposed = 0;
+      const decoder = chunkDecoder(20, () => 0);
+      const seek = decoder.seek.bind(decoder);
+      const engine = new LocalEngine({
+        sink: 'null',
+        openDecoder: async () => {
+          if (stage === 'open') await new Promise((r) => setTimeout(r, 50));
+          return {
+            ...decoder,
+            read: decoder.read.bind(decoder),
+            seek: async (frame: number) => {
+              await new Promise((r) => setTimeout(r, 50));
+              await seek(frame);
+            },
+            dispose: () => void disposed++,
+          };
+        },
+      });
+      const loading = engine.load({ id: stage, uri: `${stage}://` }, { autoplay: true, startMs: 1000 });
+      await new Promise((r) => setTimeout(r, 20));
+      engine.dispose();
+      await assert.rejects(loading, /shut down while/);
+      assert.equal(disposed, 1, `decoder disposed ${disposed} times (disposed during ${stage})`);
+      assert.equal(engine.state, 'loading', 'no playback started');
+      assert.equal(engine.sinkName, 'null', 'no output left open');
+    }
+  });
+
   it('a decoder that cannot keep up: starved, an underrun event, then playing again', async () => {
     // 2 s of audio in 100 ms chunks; the 6th read stalls for 600 ms (a slow network, say).
     const slowDecoder = chunkDecoder(20, (n) => (n === 5 ? 600 : 0));
