@@ -39,3 +39,9 @@ export function formatLogTails(logs: readonly { title: string; file: string }[],
   }
   return parts.join('');
 }
+
+/** Playhead's logs under a VS Code data folder and PulseAudio's log, their tails formatted. */
+export function playerLogTails(dataDir: string, pulseLog: string, lines = 40): string {
+  const logs = [...playheadLogs(dataDir).map((file) => ({ title: 'Playhead log', file })), { title: 'PulseAudio log', file: pulseLog }];
+  return formatLogTails(logs, lines);
+}

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatLogTails, playheadLogs } from './failure-report';
+import { playerLogTails } from './failure-report';
 import { startPulseCapture } from './pulse';
 import { provision } from './provision';
 import { repoRoot, resultsDir } from './paths';
@@ -72,8 +72,7 @@ async function main(): Promise<number> {
     fs.rmSync(scratch, { recursive: true, force: true });
   } else {
     process.stderr.write(`integration: kept ${scratch} (audio capture) and ${server.dataDir} (VS Code logs)\n`);
-    const logs = [...playheadLogs(server.dataDir).map((file) => ({ title: 'Playhead log', file })), { title: 'PulseAudio log', file: audio.logFile }];
-    process.stderr.write(formatLogTails(logs, 80));
+    process.stderr.write(playerLogTails(server.dataDir, audio.logFile, 80));
   }
   if (!summary) {
     process.stderr.write('integration: the suite did not report (see test-results/integration-*.log)\n');

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { PulseCapture, startPulseCapture } from '../../harness/pulse';
-import { formatLogTails, playheadLogs } from '../../harness/failure-report';
+import { playerLogTails } from '../../harness/failure-report';
 import { captureSeconds } from '../../harness/capture-analysis';
 import { resultsDir } from '../../harness/paths';
 import { packageVsix } from '../../harness/vsix';
@@ -184,11 +184,7 @@ export class UiSession {
 
   /** Playhead's log and PulseAudio's, their last lines, with how much audio was captured. */
   failureReport(): string {
-    const logs = [
-      ...playheadLogs(this.server.dataDir).map((file) => ({ title: 'Playhead log', file })),
-      { title: 'PulseAudio log', file: this.audio.logFile },
-    ];
-    return `    captured ${captureSeconds(this.audio.captureFile).toFixed(2)} s of audio\n${formatLogTails(logs)}`;
+    return `    captured ${captureSeconds(this.audio.captureFile).toFixed(2)} s of audio\n${playerLogTails(this.server.dataDir, this.audio.logFile)}`;
   }
 
   async stop(): Promise<void> {
