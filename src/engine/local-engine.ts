@@ -160,6 +160,14 @@ export class LocalEngine extends Disposable implements AudioEngine {
   readonly onTrackEnded = this._onTrackEnded.event;
   private readonly _onError = this._register(new Emitter<EngineError>());
   readonly onError = this._onError.event;
+  /**
+   * An output device would not close (a hung sound server, a stream PortAudio dropped): the
+   * engine plays on, but PortAudio in this process is no longer to be trusted with a new
+   * stream. The engine process answers by exiting once its current command has replied, so
+   * the host restarts it and resumes where the listener was.
+   */
+  private readonly _onOutputStuck = this._register(new Emitter<string>());
+  readonly onOutputStuck = this._onOutputStuck.event;
   private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
   readonly onUnderrun = this._onUnderrun.event;
   private readonly _onStreamTitle = this._register(new Emitter<{ readonly trackId: string; readonly title: string }>());
@@ -314,6 +322,11 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.reportPosition();
     return session.loaded;
   }
+
+  private readonly outputStuck = (message: string): void => {
+    this.log('warn', message);
+    this._onOutputStuck.fire(message);
+  };
 
   /** Disposed while a load awaited (the file opening, a seek): its session must not outlive the engine. */
   private abandonIfDisposed(session: Session): void {
@@ -579,7 +592,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.tracker.reset();
     let sink: AudioSink;
     try {
-      sink = openSink(this.sinkSpec, wanted, this.deviceName, this.log);
+      sink = openSink(this.sinkSpec, wanted, this.deviceName, this.log, this.outputStuck);
     } catch (error) {
       // Some devices take only one or two rates: run at one of those and resample.
       const fallback = this.openAtFallbackRate(wanted);
@@ -605,7 +618,7 @@ export class LocalEngine extends Disposable implements AudioEngine {
     for (const sampleRate of FALLBACK_RATES) {
       if (sampleRate === wanted.sampleRate) continue;
       try {
-        return openSink(this.sinkSpec, { ...wanted, sampleRate }, this.deviceName, this.log);
+        return openSink(this.sinkSpec, { ...wanted, sampleRate }, this.deviceName, this.log, this.outputStuck);
       } catch {
         // try the next
       }

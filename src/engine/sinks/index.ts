@@ -29,8 +29,11 @@ export function parseSinkSpec(spec: string | undefined): SinkSpec {
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
-/** Opens the sink `spec` describes for `format`. Throws a message a person can act on. */
-export function openSink(spec: SinkSpec, format: PcmFormat, deviceName: string | undefined, log: Log): AudioSink {
+/**
+ * Opens the sink `spec` describes for `format`. Throws a message a person can act on.
+ * `onStuck`: the device would not close and was left behind (naudiodon only).
+ */
+export function openSink(spec: SinkSpec, format: PcmFormat, deviceName: string | undefined, log: Log, onStuck?: (message: string) => void): AudioSink {
   switch (spec.kind) {
     case 'null':
       return new NullSink(format);
@@ -41,14 +44,14 @@ export function openSink(spec: SinkSpec, format: PcmFormat, deviceName: string |
     case 'naudiodon': {
       const load = loadNaudiodon();
       if (!load.ok) throw new Error(load.message);
-      return new NaudiodonSink(load.binding, format, { deviceName });
+      return new NaudiodonSink(load.binding, format, { deviceName, onStuck });
     }
     case 'auto': {
       const load = loadNaudiodon();
       let problem: string;
       if (load.ok) {
         try {
-          return new NaudiodonSink(load.binding, format, { deviceName });
+          return new NaudiodonSink(load.binding, format, { deviceName, onStuck });
         } catch (error) {
           // A chosen device that does not exist is the user's to fix, not a reason to switch.
           if (deviceName !== undefined) throw error;

@@ -39,6 +39,15 @@ const WRITE_MS = 70;
 const WRITE_GRANULE_FRAMES = 256;
 const MAX_QUEUE = 1;
 
+/**
+ * naudiodon's quit() first waits for PortAudio's callback to take what is queued, even with
+ * 'ABORT': a device that stopped calling back (a sound server that hangs, a stream PortAudio
+ * dropped after an error) would hold close() — and the engine's stop, load and every command
+ * after it — forever. It normally takes 20-150 ms; past this, the stream is left behind and
+ * the owner told (onStuck). Measured with PulseAudio stopped (SIGSTOP): a stream opened in the
+ * same process after one was left behind plays silence, even once the old one has finished.
+ */
+const QUIT_WAIT_MS = 1000;
 /** More than a device buffers at start: accepted this far beyond real time, it is not clocked. */
 const PREFILL_LIMIT_MS = 3000;
 /** At most this much priming silence (a device that never waits, e.g. a file, gets this much). */
@@ -46,6 +55,11 @@ const PRIME_LIMIT_MS = 1000;
 
 export interface NaudiodonSinkOptions {
   readonly deviceName: string | undefined;
+  /**
+   * The device would not close: its PortAudio stream is left behind, and this process's
+   * PortAudio is not to be trusted with another (a new stream plays silence).
+   */
+  readonly onStuck?: (message: string) => void;
 }
 
 export function listOutputDevices(binding: NaudiodonBinding): NaudiodonDevice[] {
@@ -87,8 +101,13 @@ export class NaudiodonSink implements AudioSink {
   /** The most consumedFrames() has said. */
   private consumedHigh = 0;
   private closed: Promise<void> | undefined;
+  /** Settles every pending write once close() starts: a stalled device never takes them. */
+  private releaseWrites!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.releaseWrites = resolve));
+  private readonly onStuck: NaudiodonSinkOptions['onStuck'];
 
   constructor(binding: NaudiodonBinding, readonly format: PcmFormat, options: NaudiodonSinkOptions) {
+    this.onStuck = options.onStuck;
     let device: NaudiodonDevice | undefined;
     const devices = listOutputDevices(binding);
     if (options.deviceName !== undefined) device = findDevice(devices, options.deviceName);
@@ -168,7 +187,9 @@ export class NaudiodonSink implements AudioSink {
     if (this.closed) return;
     const before = this.deviceConsumed();
     const started = performance.now();
-    const error = await this.stream.write(pcm);
+    // naudiodon copies the chunk, so a write abandoned by close() leaves nothing of ours behind.
+    const error = await Promise.race([this.stream.write(pcm), this.released]);
+    if (this.closed) return;
     if (typeof error === 'string' && error.length > 0) throw new Error(`Audio output failed: ${error}`);
     const frames = framesOf(pcm.length, this.format.channels);
     const acceptedBefore = this.written;
@@ -199,7 +220,20 @@ export class NaudiodonSink implements AudioSink {
   }
 
   close(): Promise<void> {
-    this.closed ??= this.stream.quit('ABORT').catch(() => undefined);
+    this.closed ??= this.quit();
     return this.closed;
+  }
+
+  private async quit(): Promise<void> {
+    this.releaseWrites();
+    let timer: NodeJS.Timeout | undefined;
+    const quit = this.stream.quit('ABORT').then(
+      () => true,
+      () => true,
+    );
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), QUIT_WAIT_MS)));
+    const done = await Promise.race([quit, timedOut]);
+    clearTimeout(timer);
+    if (!done) this.onStuck?.(`the output device did not close within ${QUIT_WAIT_MS} ms (it takes no audio)`);
   }
 }

@@ -86,4 +86,41 @@ describe('engine: the sound server hangs mid-track', function () {
     assert.ok(rms(samples, Math.max(0, heardBeforeStall - 0.5), 0.4) > 0.05, `silence before the stall: ${report}`);
     assert.ok(rms(samples, end - 1.2, 0.8) > 0.05, `silence after the stall: ${report}`);
   });
+
+  it('answers stop while the sound server hangs, restarts the engine for a fresh PortAudio, and plays again once the server is back', async function () {
+    this.retries(1);
+    const logs: string[] = [];
+    const { capture, engine } = await pulse.start({ log: (level, message) => logs.push(`${level}: ${message}`) });
+    let positionMs = 0;
+    engine.onPosition((report) => (positionMs = report.positionMs));
+    const steps = { uri: path.join(pulse.dir(), 'steps.wav') };
+    try {
+      await engine.load({ id: 'first', ...steps }, { autoplay: true });
+      await sleep(1500);
+      await engine.pause();
+      process.kill(capture.serverPid, 'SIGSTOP');
+      await sleep(300);
+      // naudiodon's quit waits for PortAudio's callback, which a hung server never runs: once,
+      // stop (and every command queued behind it) waited as long as the server was gone.
+      const stopStarted = performance.now();
+      await engine.stop();
+      const stopMs = performance.now() - stopStarted;
+      assert.ok(stopMs < 2500, `stop took ${stopMs.toFixed(0)} ms while the sound server hung`);
+      assert.ok(logs.some((l) => /^warn: the output device did not close within/.test(l)), logs.join(' | '));
+      // A stream opened after one was left behind plays silence: the engine process is replaced.
+      const restarted = new Promise<void>((resolve) => engine.onDidRestart(() => resolve()));
+      process.kill(capture.serverPid, 'SIGCONT');
+      await restarted;
+      const heardFrom = captureSeconds(capture.captureFile);
+      await engine.load({ id: 'again', ...steps }, { autoplay: true, startMs: 5000 });
+      await sleep(2000);
+      assert.ok(positionMs >= 5800, `the next load plays: at ${positionMs} ms`);
+      const samples = readCapture(capture.captureFile);
+      const end = samples.length / 2 / 44_100;
+      assert.ok(end - heardFrom > 1 && rms(samples, end - 1, 0.8) > 0.05, `nothing heard after the server came back (captured ${(end - heardFrom).toFixed(2)} s since): ${logs.filter((l) => !l.startsWith('debug')).join(' | ')}`);
+    } finally {
+      process.kill(capture.serverPid, 'SIGCONT');
+      engine.dispose();
+    }
+  });
 });
