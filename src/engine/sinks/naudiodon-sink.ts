@@ -43,11 +43,12 @@ const MAX_QUEUE = 1;
  * naudiodon's quit() first waits for PortAudio's callback to take what is queued, even with
  * 'ABORT': a device that stopped calling back (a sound server that hangs, a stream PortAudio
  * dropped after an error) would hold close() — and the engine's stop, load and every command
- * after it — forever. It normally takes 20-150 ms; past this, the stream is left behind and
- * the owner told (onStuck). Measured with PulseAudio stopped (SIGSTOP): a stream opened in the
- * same process after one was left behind plays silence, even once the old one has finished.
+ * after it — forever. It takes 20-150 ms (two callbacks and a close; more on a loaded machine,
+ * hence the margin); past this, the stream is left behind and the owner told (onStuck).
+ * Measured with PulseAudio stopped (SIGSTOP): a stream opened in the same process after one
+ * was left behind plays silence, even once the old one has finished.
  */
-const QUIT_WAIT_MS = 1000;
+const QUIT_WAIT_MS = 2000;
 /** More than a device buffers at start: accepted this far beyond real time, it is not clocked. */
 const PREFILL_LIMIT_MS = 3000;
 /** At most this much priming silence (a device that never waits, e.g. a file, gets this much). */

@@ -105,7 +105,7 @@ describe('engine: the sound server hangs mid-track', function () {
       const stopStarted = performance.now();
       await engine.stop();
       const stopMs = performance.now() - stopStarted;
-      assert.ok(stopMs < 2500, `stop took ${stopMs.toFixed(0)} ms while the sound server hung`);
+      assert.ok(stopMs < 3500, `stop took ${stopMs.toFixed(0)} ms while the sound server hung`);
       assert.ok(logs.some((l) => /^warn: the output device did not close within/.test(l)), logs.join(' | '));
       // A stream opened after one was left behind plays silence: the engine process is replaced.
       const restarted = new Promise<void>((resolve) => engine.onDidRestart(() => resolve()));
