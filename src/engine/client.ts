@@ -104,6 +104,8 @@ function tsxLoader(): string {
 
 /** Delay before the n-th restart inside the crash window. */
 const RESTART_BACKOFF_MS = [0, 300, 1500];
+/** How long a replaced engine gets to answer the commands already sent to it. */
+const REPLACE_ANSWER_WAIT_MS = 3000;
 
 export class EngineClient extends Disposable implements AudioEngine {
   private readonly _onDidChangeState = this._register(new Emitter<EngineState>());
@@ -465,9 +467,42 @@ export class EngineClient extends Disposable implements AudioEngine {
       case 'log':
         this.log(event.level, event.message);
         break;
+      case 'outputStuck':
+        this.replaceEngine(event.message);
+        break;
       case 'ready':
         break;
     }
+  }
+
+  /**
+   * The engine's output device would not close, which spoils PortAudio in that process: a new
+   * stream there plays silence. Commands from here on go to a fresh engine, which resumes
+   * where the listener was; the old one answers what it was already sent, then is killed
+   * (its own exit can hang in the device's teardown). Not a crash: no back-off, no count.
+   */
+  private replaceEngine(reason: string): void {
+    const old = this.child;
+    if (!old) return;
+    this.log('warn', `replacing the audio engine (pid ${old.pid}): ${reason}`);
+    const answered = this.settledAll([...this.pending.keys()], REPLACE_ANSWER_WAIT_MS);
+    // Its events and exit are no longer ours; recover() spawns the new one.
+    this.child = undefined;
+    this.ready = undefined;
+    void answered.then(() => old.kill('SIGKILL'));
+    void this.recover(undefined, this.crashTimes.length, Date.now(), answered);
+  }
+
+  /** Resolves once none of `ids` is pending any more, or after `capMs`. */
+  private settledAll(ids: readonly number[], capMs: number): Promise<void> {
+    const deadline = Date.now() + capMs;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (ids.every((id) => !this.pending.has(id)) || Date.now() >= deadline) resolve();
+        else setTimeout(check, 20);
+      };
+      check();
+    });
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -502,11 +537,21 @@ export class EngineClient extends Disposable implements AudioEngine {
     }, delay);
   }
 
-  private async recover(resumeAtMs: number | undefined, crashes: number, noticedAt: number): Promise<void> {
-    const current = this.current;
-    const playing = this.playing;
+  /**
+   * Spawns a new engine and resumes `current` on it. `before`: a replaced engine still
+   * answering what it was sent (a stop, a load), which decides what and where to resume.
+   */
+  private async recover(resumeAtMs: number | undefined, crashes: number, noticedAt: number, before?: Promise<void>): Promise<void> {
+    let current = this.current;
+    let playing = this.playing;
     // Commands issued meanwhile wait for the whole restore, not just the spawn.
     const restore = (async () => {
+      if (before) {
+        await before;
+        current = this.current;
+        playing = this.playing;
+        resumeAtMs = this.positionAt(Date.now());
+      }
       await this.spawn();
       if (this.volume !== 1) await this.send({ type: 'setVolume', volume: this.volume });
       if (current) {

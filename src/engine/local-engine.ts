@@ -162,12 +162,17 @@ export class LocalEngine extends Disposable implements AudioEngine {
   readonly onError = this._onError.event;
   /**
    * An output device would not close (a hung sound server, a stream PortAudio dropped): the
-   * engine plays on, but PortAudio in this process is no longer to be trusted with a new
-   * stream. The engine process answers by exiting once its current command has replied, so
-   * the host restarts it and resumes where the listener was.
+   * engine goes on answering commands, but PortAudio in this process is no longer to be
+   * trusted with a new stream. The engine process tells its host, which replaces it with a
+   * fresh one that resumes where the listener was.
    */
   private readonly _onOutputStuck = this._register(new Emitter<string>());
   readonly onOutputStuck = this._onOutputStuck.event;
+  /** Handed to every sink opened: logs and announces a device that would not close. */
+  private readonly outputStuck = (message: string): void => {
+    this.log('warn', message);
+    this._onOutputStuck.fire(message);
+  };
   private readonly _onUnderrun = this._register(new Emitter<{ trackId: string | undefined; at: number }>());
   readonly onUnderrun = this._onUnderrun.event;
   private readonly _onStreamTitle = this._register(new Emitter<{ readonly trackId: string; readonly title: string }>());
@@ -322,11 +327,6 @@ export class LocalEngine extends Disposable implements AudioEngine {
     this.reportPosition();
     return session.loaded;
   }
-
-  private readonly outputStuck = (message: string): void => {
-    this.log('warn', message);
-    this._onOutputStuck.fire(message);
-  };
 
   /** Disposed while a load awaited (the file opening, a seek): its session must not outlive the engine. */
   private abandonIfDisposed(session: Session): void {

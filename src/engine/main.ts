@@ -75,12 +75,10 @@ function main(): void {
   // Commands run one at a time, in order: a seek never overtakes the load before it.
   let queue: Promise<unknown> = Promise.resolve();
 
-  // A device left behind spoils PortAudio in this process: exit once the command in progress
-  // has replied, and the host restarts a fresh engine that resumes where the listener was.
-  engine.onOutputStuck(() => {
-    emit({ type: 'log', level: 'warn', message: 'restarting the audio engine: its output device is stuck' });
-    queue = queue.then(() => shutdown(EXIT_OUTPUT_STUCK));
-  });
+  // A device left behind spoils PortAudio in this process (a new stream plays silence): the
+  // host replaces this engine with a fresh one. Exiting here instead would fail the commands
+  // already on their way, and exiting can itself get stuck in the device's native teardown.
+  engine.onOutputStuck((message) => emit({ type: 'outputStuck', message }));
   process.on('message', (raw: unknown) => {
     const request = parseRequest(raw);
     if (typeof request === 'string') {
@@ -169,9 +167,6 @@ function main(): void {
 
   if (testBlockMs > 0 && process.env.PLAYHEAD_ENGINE_TEST_BLOCK_ONCE === undefined) setTimeout(blockMainThread, 50);
 }
-
-/** Exit code of an engine whose output device got stuck (EX_TEMPFAIL): the host restarts it. */
-const EXIT_OUTPUT_STUCK = 75;
 
 /**
  * Test hooks: block the main thread as a hung native call would (watchdog tests).

@@ -95,7 +95,9 @@ export type EngineEvent =
   /** Once a second, with the decode and output spans since the last one when there are any
    * (one message, not two: every send wakes the host, and costs the engine accordingly). */
   | { readonly type: 'stats'; readonly stats: EngineStats; readonly timings?: EngineTimings }
-  | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
+  | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
+  /** An output device would not close: PortAudio in this process is spoiled, replace the engine. */
+  | { readonly type: 'outputStuck'; readonly message: string };
 
 export interface RequestMessage {
   readonly kind: 'request';
@@ -292,6 +294,8 @@ function parseEvent(value: unknown): EngineEvent | string {
     }
     case 'log':
       return LOG_LEVELS.includes(e.level as (typeof LOG_LEVELS)[number]) && isStr(e.message) ? (e as EngineEvent) : 'bad log';
+    case 'outputStuck':
+      return isStr(e.message) ? (e as EngineEvent) : 'bad outputStuck';
     default:
       return `unknown event '${String(e.type)}'`;
   }
