@@ -548,6 +548,7 @@ export class EngineClient extends Disposable implements AudioEngine {
     const restore = (async () => {
       if (before) {
         await before;
+        if (this.isDisposed) return;
         current = this.current;
         playing = this.playing;
         resumeAtMs = this.positionAt(Date.now());
@@ -563,6 +564,7 @@ export class EngineClient extends Disposable implements AudioEngine {
     this.ready = restore;
     try {
       await restore;
+      if (this.isDisposed) return;
       this.log('info', `engine restarted (pid ${this.child?.pid}); ${current ? `resumed ${current.track.uri} at ${Math.round(resumeAtMs ?? 0)} ms` : 'nothing to resume'}`);
       this._onDidRestart.fire({ pid: this.child?.pid ?? 0, crashes, noticedAt, resumedAtMs: current ? (resumeAtMs ?? 0) : undefined });
     } catch (error) {
