@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The last `lines` lines of a text file, or undefined when it does not exist. */
-export function tailOf(file: string, lines: number): string | undefined {
+function tailOf(file: string, lines: number): string | undefined {
   if (!fs.existsSync(file)) return undefined;
   const all = fs.readFileSync(file, 'utf8').split('\n');
   while (all.length > 0 && all[all.length - 1] === '') all.pop();
@@ -16,7 +16,7 @@ export function tailOf(file: string, lines: number): string | undefined {
 }
 
 /** Every `Playhead.log` (one per extension host session) under a VS Code data folder. */
-export function playheadLogs(dataDir: string): string[] {
+function playheadLogs(dataDir: string): string[] {
   const found: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -30,7 +30,7 @@ export function playheadLogs(dataDir: string): string[] {
 }
 
 /** The tails of the given logs, each under a header naming it, indented for a mocha report. */
-export function formatLogTails(logs: readonly { title: string; file: string }[], lines = 40): string {
+function formatLogTails(logs: readonly { title: string; file: string }[], lines = 40): string {
   const parts: string[] = [];
   for (const { title, file } of logs) {
     const tail = tailOf(file, lines);
